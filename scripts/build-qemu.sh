@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# Prepare the QEMU tree, configure it once, and build qemu-system-aarch64
+# and our qtest. Incremental: a second run rebuilds only what changed.
+#
+# QEMU_SRC=/path/to/qemu builds against a user's own QEMU checkout (our
+# files are linked into it and our patches applied to it, in place).
+set -euo pipefail
+
+top=$(cd "$(dirname "$0")/.." && pwd)
+. "$top/scripts/versions.sh"
+build="$top/build"
+mkdir -p "$build"
+
+export CCACHE_DIR="$CACHE_DIR/ccache"
+export CCACHE_BASEDIR="$top"
+export CCACHE_NOHASHDIR=1
+export CCACHE_MAXSIZE=${CCACHE_MAXSIZE:-5G}
+
+if [ -n "${QEMU_SRC:-}" ]; then
+    tree=$(cd "$QEMU_SRC" && pwd)
+    "$top/scripts/prepare-qemu.sh" "$tree"
+else
+    pristine=$("$top/scripts/fetch-qemu.sh")
+    tree="$build/qemu-src"
+    "$top/scripts/prepare-qemu.sh" "$tree" "$pristine"
+fi
+
+obj="$build/qemu-build"
+config_id="$tree $(sha256sum "$top/scripts/build-qemu.sh" | cut -c1-16)"
+if [ ! -f "$obj/build.ninja" ] || [ "$(cat "$obj/.apple-dart-config" 2>/dev/null)" != "$config_id" ]; then
+    rm -rf "$obj"
+    mkdir -p "$obj"
+    (cd "$obj" && "$tree/configure" \
+        --python=/usr/bin/python3 \
+        --target-list=aarch64-softmmu \
+        --without-default-features --without-default-devices \
+        --with-devices-aarch64=apple-virt \
+        --enable-fdt=system --enable-slirp \
+        --disable-docs --disable-tools --disable-install-blobs --enable-werror \
+        --enable-trace-backends=log \
+        > "$obj/configure.log" 2>&1) ||
+        { tail -n 30 "$obj/configure.log" >&2; exit 1; }
+    echo "$config_id" > "$obj/.apple-dart-config"
+fi
+
+ninja -C "$obj" qemu-system-aarch64 tests/qtest/apple-dart-test
+ln -sfn qemu-build/qemu-system-aarch64 "$build/qemu-system-aarch64"

@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Run the project's tests against build/. With an argument, only that
+# suite ("qtest"). Prints one "<suite>: N passed, N failed" line per
+# suite and a total; exits non-zero if anything failed.
+set -uo pipefail
+
+top=$(cd "$(dirname "$0")/.." && pwd)
+build="$top/build"
+only=${1:-}
+total_pass=0
+total_fail=0
+
+# Run a TAP-producing command, echo its output, count its results.
+run_tap() {
+    local suite=$1; shift
+    local log="$build/test-$suite.log" pass fail rc
+    echo "== $suite"
+    "$@" 2>&1 | tee "$log"
+    rc=${PIPESTATUS[0]}
+    pass=$(grep -cE '^ok ' "$log")
+    fail=$(grep -cE '^not ok ' "$log")
+    if [ "$rc" -ne 0 ] && [ "$fail" -eq 0 ]; then
+        fail=1          # crashed or aborted outside a test case
+    fi
+    if [ "$pass" -eq 0 ] && [ "$fail" -eq 0 ]; then
+        fail=1          # ran nothing: that is a failure too
+    fi
+    echo "$suite: $pass passed, $fail failed"
+    total_pass=$((total_pass + pass))
+    total_fail=$((total_fail + fail))
+}
+
+if [ -z "$only" ] || [ "$only" = qtest ]; then
+    run_tap qtest env QTEST_QEMU_BINARY="$build/qemu-system-aarch64" \
+        "$build/qemu-build/tests/qtest/apple-dart-test" --tap -k
+fi
+
+echo "total: $total_pass passed, $total_fail failed"
+[ "$total_fail" -eq 0 ]

@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# Fetch Debian trixie's QEMU source package and unpack it, with Debian's
+# patches applied, into the cache. Prints the unpacked tree's path.
+# Nothing is downloaded when the pinned version is already unpacked.
+set -euo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+. "$here/versions.sh"
+. "$here/debian-apt.sh"
+
+upstream=${QEMU_DEB_VERSION#*:}
+upstream=${upstream%-*}
+dest="$CACHE_DIR/qemu-src/$upstream"
+if [ -f "$dest/.unpacked" ]; then
+    echo "$dest"
+    exit 0
+fi
+
+debian_apt_init
+version=$QEMU_DEB_VERSION
+if ! apt-cache "${APT_OPTS[@]}" showsrc "qemu=$version" 2>/dev/null | grep -q '^Version:'; then
+    # Stable point releases replace the pinned version on the mirror; take
+    # the newest of the same series rather than failing.
+    series=$(echo "$upstream" | cut -d. -f1-2)
+    newer=$(debian_src_version qemu "$QEMU_SUITE" "1:$series.*")
+    [ -n "$newer" ] || { echo "fetch-qemu: no qemu $series.x source in Debian" >&2; exit 1; }
+    echo "fetch-qemu: qemu $version is no longer on the mirror; using $newer" >&2
+    version=$newer
+    upstream=${version#*:}
+    upstream=${upstream%-*}
+    dest="$CACHE_DIR/qemu-src/$upstream"
+    if [ -f "$dest/.unpacked" ]; then
+        echo "$dest"
+        exit 0
+    fi
+fi
+
+dl="$CACHE_DIR/downloads/qemu-$upstream"
+mkdir -p "$dl"
+(cd "$dl" && apt-get "${APT_OPTS[@]}" -qq source --download-only "qemu=$version" >&2)
+rm -rf "$dest.tmp"
+mkdir -p "$(dirname "$dest")"
+dpkg-source --no-check -x "$dl"/qemu_*.dsc "$dest.tmp" >&2
+rm -rf "$dest"
+mv "$dest.tmp" "$dest"
+rm -f "$(dirname "$dest")"/*.orig.tar.*
+touch "$dest/.unpacked"
+echo "$dest"

@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# Put this project's files into a QEMU source tree and apply its patches to
+# QEMU's own build files.
+#
+#   prepare-qemu.sh TREE [PRISTINE]
+#
+# With PRISTINE, TREE is (re)made as a hard-linked copy of that unpacked
+# Debian source; files that the patches change are unshared first, so the
+# cached source is never modified. Without it, TREE is a user's own QEMU
+# checkout, changed in place. Either way our files are symbolic links to
+# the clone, so editing them needs only a rebuild, and running this again
+# is cheap and idempotent.
+set -euo pipefail
+
+top=$(cd "$(dirname "$0")/.." && pwd)
+tree=$1
+pristine=${2:-}
+overlay_dirs=(hw include tests docs configs)
+
+if [ -n "$pristine" ]; then
+    stamp="$tree/.apple-dart-prepared"
+    want="$pristine $(cat "$top"/patches/qemu/*.patch | sha256sum | cut -c1-16)"
+    if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
+        rm -rf "$tree"
+        mkdir -p "$(dirname "$tree")"
+        cp -al "$pristine" "$tree"
+        for p in "$top"/patches/qemu/*.patch; do
+            sed -n 's#^+++ b/\([^[:space:]]*\).*#\1#p' "$p" | while read -r f; do
+                if [ -f "$tree/$f" ]; then
+                    cp --remove-destination "$pristine/$f" "$tree/$f"
+                fi
+            done
+        done
+        for p in "$top"/patches/qemu/*.patch; do
+            patch -d "$tree" -p1 -s --no-backup-if-mismatch < "$p"
+        done
+        echo "$want" > "$stamp"
+    fi
+else
+    [ -f "$tree/include/exec/memory.h" ] ||
+        { echo "prepare-qemu: $tree does not look like a QEMU tree" >&2; exit 1; }
+    for p in "$top"/patches/qemu/*.patch; do
+        if patch -d "$tree" -p1 -s -f --dry-run -R < "$p" >/dev/null 2>&1; then
+            continue        # already applied
+        fi
+        patch -d "$tree" -p1 -s --no-backup-if-mismatch < "$p" ||
+            { echo "prepare-qemu: $(basename "$p") does not apply to $tree" >&2; exit 1; }
+    done
+fi
+
+# Link every file of ours into the tree (new files appear on the next run).
+cd "$top"
+for d in "${overlay_dirs[@]}"; do
+    [ -d "$d" ] && find "$d" -type f
+done | while read -r f; do
+    dst="$tree/$f"
+    if [ "$(readlink "$dst" 2>/dev/null)" != "$top/$f" ]; then
+        mkdir -p "$(dirname "$dst")"
+        ln -sfn "$top/$f" "$dst"
+    fi
+done

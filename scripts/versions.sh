@@ -1,0 +1,11 @@
+# Pinned versions of what the build fetches. The one place to change them.
+# shellcheck shell=bash
+
+# QEMU: Debian trixie's qemu source package (10.0 LTS series).
+QEMU_DEB_VERSION=${QEMU_DEB_VERSION:-1:10.0.13+ds-0+deb13u1}
+QEMU_SUITE=${QEMU_SUITE:-trixie}
+MESON_MIN=1.5
+
+# Where downloads, unpacked sources, built kernels and ccache live: outside
+# the clone, so that a second clone (or CI run) reuses them.
+CACHE_DIR=${APPLE_DART_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/apple-dart}
