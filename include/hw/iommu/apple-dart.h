@@ -1,0 +1,118 @@
+/*
+ * Apple DART (Device Address Resolution Table) IOMMU
+ *
+ * Copyright (c) 2026 The apple-dart QEMU model authors
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+
+#ifndef HW_IOMMU_APPLE_DART_H
+#define HW_IOMMU_APPLE_DART_H
+
+#include "hw/sysbus.h"
+#include "exec/memory.h"
+#include "qemu/thread.h"
+#include "qom/object.h"
+
+#define TYPE_APPLE_DART "apple-dart"
+OBJECT_DECLARE_TYPE(AppleDARTState, AppleDARTClass, APPLE_DART)
+
+/* One concrete type per DART generation, named after its compatible. */
+#define TYPE_APPLE_DART_T8103 "apple-dart-t8103"
+
+#define TYPE_APPLE_DART_IOMMU_MEMORY_REGION "apple-dart-iommu-memory-region"
+
+#define APPLE_DART_MMIO_SIZE    0x4000
+#define APPLE_DART_MAX_STREAMS  256
+#define APPLE_DART_MAX_TTBRS    4
+#define APPLE_DART_STREAM_WORDS (APPLE_DART_MAX_STREAMS / 32)
+
+/* Translation cache: direct-mapped, power-of-two number of entries. */
+#define APPLE_DART_TLB_BITS     10
+#define APPLE_DART_TLB_SIZE     (1u << APPLE_DART_TLB_BITS)
+
+typedef struct AppleDARTVariant AppleDARTVariant;
+
+/* A cached leaf translation: one page of one stream. */
+typedef struct AppleDARTTLBEntry {
+    uint64_t vpn;           /* iova >> page_shift */
+    hwaddr pa;              /* page-aligned output address */
+    uint32_t epoch;         /* valid while equal to the stream's epoch */
+    uint16_t sid;
+    uint8_t perm;           /* IOMMUAccessFlags */
+    bool valid;
+    uint16_t sub_start;     /* subpage window, in page/4096 units */
+    uint16_t sub_end;
+} AppleDARTTLBEntry;
+
+/* The DMA view of one stream: what its masters see. */
+typedef struct AppleDARTStream {
+    IOMMUMemoryRegion iommu;
+    AddressSpace as;
+    AppleDARTState *dart;
+    uint32_t sid;
+    IOMMUNotifierFlag notifier_flags;
+} AppleDARTStream;
+
+struct AppleDARTState {
+    SysBusDevice parent_obj;
+
+    MemoryRegion iomem;
+    qemu_irq irq;
+    MemoryRegion *dma_mr;   /* where tables and translated DMA go */
+    AddressSpace dma_as;
+    const AppleDARTVariant *variant;
+    char *trace_name;
+
+    /* properties */
+    uint32_t page_size;
+    OnOffAuto bypass;
+
+    /* derived in realize */
+    unsigned page_shift;
+    bool bypass_supported;
+
+    /* registers */
+    uint32_t error;
+    uint64_t error_addr;
+    uint32_t config;
+    uint32_t stream_select[APPLE_DART_STREAM_WORDS];
+    uint32_t streams_enable[APPLE_DART_STREAM_WORDS];
+    uint32_t tcr[APPLE_DART_MAX_STREAMS];
+    uint32_t ttbr[APPLE_DART_MAX_STREAMS][APPLE_DART_MAX_TTBRS];
+
+    /* translation cache, protected by @lock */
+    QemuMutex lock;
+    AppleDARTTLBEntry tlb[APPLE_DART_TLB_SIZE];
+    uint32_t epoch[APPLE_DART_MAX_STREAMS];
+
+    AppleDARTStream *streams[APPLE_DART_MAX_STREAMS];
+
+    /* statistics, readable as QOM properties */
+    uint64_t stat_walks;
+    uint64_t stat_tlb_hits;
+    uint64_t stat_faults;
+    uint64_t stat_invalidations;
+};
+
+struct AppleDARTClass {
+    SysBusDeviceClass parent_class;
+    const AppleDARTVariant *variant;
+};
+
+/*
+ * The address space through which DMA masters of stream @sid reach
+ * memory, created on first use. @sid must be below the DART's stream
+ * count (apple_dart_num_streams()).
+ */
+AddressSpace *apple_dart_stream_as(AppleDARTState *s, unsigned sid);
+
+/* The same, as a memory region, for devices with a "dma" link property. */
+MemoryRegion *apple_dart_stream_mr(AppleDARTState *s, unsigned sid);
+
+unsigned apple_dart_num_streams(AppleDARTState *s);
+
+/* The devicetree "compatible" of this DART's generation. */
+const char *apple_dart_compatible(AppleDARTState *s);
+
+#endif /* HW_IOMMU_APPLE_DART_H */
