@@ -1,0 +1,552 @@
+/*
+ * apple-virt: a virtual machine with Apple DART IOMMUs in front of its
+ * DMA masters, so that the unmodified Linux apple-dart driver can be
+ * exercised without Apple hardware.
+ *
+ * Copyright (c) 2026 The apple-dart QEMU model authors
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ *
+ * RAM starts at 0x8_0000_0000 as on M1. Interrupts go through a GICv3
+ * and the console is a PL011, so that a generic arm64 kernel boots; the
+ * PCIe host is QEMU's generic ECAM host at the same addresses as on the
+ * "virt" machine. Every device on the root bus in slot S < 16 reaches
+ * memory through stream S of the PCIe DART.
+ */
+
+#include "qemu/osdep.h"
+#include "qemu/error-report.h"
+#include "qemu/units.h"
+#include "qapi/error.h"
+#include "hw/boards.h"
+#include "hw/arm/boot.h"
+#include "hw/arm/bsa.h"
+#include "hw/arm/fdt.h"
+#include "hw/char/pl011.h"
+#include "hw/intc/arm_gicv3_common.h"
+#include "hw/intc/arm_gicv3_its_common.h"
+#include "hw/iommu/apple-dart.h"
+#include "hw/pci/pci.h"
+#include "hw/pci/pci_bus.h"
+#include "hw/pci-host/gpex.h"
+#include "hw/qdev-properties.h"
+#include "hw/sysbus.h"
+#include "qobject/qlist.h"
+#include "system/device_tree.h"
+#include "system/system.h"
+#include "target/arm/cpu.h"
+#include "target/arm/cpu-qom.h"
+#include <libfdt.h>
+
+#define TYPE_APPLE_VIRT_MACHINE MACHINE_TYPE_NAME("apple-virt")
+OBJECT_DECLARE_SIMPLE_TYPE(AppleVirtMachineState, APPLE_VIRT_MACHINE)
+
+enum {
+    AV_GIC_DIST,
+    AV_GIC_REDIST,
+    AV_GIC_ITS,
+    AV_UART,
+    AV_DART_PCIE,
+    AV_PCIE_MMIO,
+    AV_PCIE_PIO,
+    AV_PCIE_ECAM,
+    AV_MEM,
+};
+
+/*
+ * The PCIe windows are the "virt" machine's, so that QEMU's generic PCI
+ * test library (libqos generic-pcihost) drives this machine unchanged.
+ */
+static const MemMapEntry apple_virt_memmap[] = {
+    [AV_GIC_DIST] =     { 0x08000000, 0x00010000 },
+    [AV_GIC_ITS] =      { 0x08080000, 0x00020000 },
+    [AV_GIC_REDIST] =   { 0x080a0000, 0x00f60000 },
+    [AV_UART] =         { 0x09000000, 0x00001000 },
+    [AV_DART_PCIE] =    { 0x09100000, APPLE_DART_MMIO_SIZE },
+    [AV_PCIE_MMIO] =    { 0x10000000, 0x2eff0000 },
+    [AV_PCIE_PIO] =     { 0x3eff0000, 0x00010000 },
+    [AV_PCIE_ECAM] =    { 0x4010000000ULL, 0x10000000 },
+    [AV_MEM] =          { 0x800000000ULL, 0 },
+};
+
+/* SPI numbers */
+enum {
+    AV_IRQ_UART = 1,
+    AV_IRQ_PCIE = 3,            /* four INTx lines */
+    AV_IRQ_DART_PCIE = 8,
+    AV_NUM_SPIS = 64,
+};
+
+/* RAM must stay below 64 GiB, the limit of DART1's 36-bit output. */
+#define AV_RAM_LIMIT    (64 * GiB)
+
+#define AV_PCIE_DART_SLOTS 16
+
+struct AppleVirtMachineState {
+    MachineState parent_obj;
+
+    struct arm_boot_info bootinfo;
+    DeviceState *gic;
+    AppleDARTState *dart_pcie;
+    PCIBus *pci_bus;
+    int fdt_size;
+    uint32_t gic_phandle;
+    uint32_t its_phandle;
+    uint32_t clock_phandle;
+};
+
+static qemu_irq av_spi(AppleVirtMachineState *avms, int spi)
+{
+    return qdev_get_gpio_in(avms->gic, spi);
+}
+
+/* The GIC's input for private interrupt @intid of CPU @cpu */
+static qemu_irq av_ppi(AppleVirtMachineState *avms, int cpu, int intid)
+{
+    return qdev_get_gpio_in(avms->gic,
+                            AV_NUM_SPIS + cpu * GIC_INTERNAL + intid);
+}
+
+static void av_create_cpus(AppleVirtMachineState *avms)
+{
+    MachineState *ms = MACHINE(avms);
+
+    for (unsigned n = 0; n < ms->smp.cpus; n++) {
+        Object *cpuobj = object_new(ms->cpu_type);
+
+        object_property_set_int(cpuobj, "mp-affinity",
+                                arm_build_mp_affinity(n, 8), NULL);
+        /* The kernel runs at EL1 and asks QEMU's PSCI for CPUs. */
+        object_property_set_bool(cpuobj, "has_el3", false, NULL);
+        if (object_property_find(cpuobj, "has_el2")) {
+            object_property_set_bool(cpuobj, "has_el2", false, NULL);
+        }
+        object_property_set_int(cpuobj, "psci-conduit",
+                                QEMU_PSCI_CONDUIT_HVC, NULL);
+        object_property_set_bool(cpuobj, "start-powered-off", n > 0, NULL);
+        qdev_realize(DEVICE(cpuobj), NULL, &error_fatal);
+        object_unref(cpuobj);
+    }
+}
+
+static void av_create_gic(AppleVirtMachineState *avms)
+{
+    MachineState *ms = MACHINE(avms);
+    unsigned ncpus = ms->smp.cpus;
+    SysBusDevice *busdev;
+    QList *redist_count = qlist_new();
+
+    avms->gic = qdev_new(gicv3_class_name());
+    qdev_prop_set_uint32(avms->gic, "revision", 3);
+    qdev_prop_set_uint32(avms->gic, "num-cpu", ncpus);
+    qdev_prop_set_uint32(avms->gic, "num-irq", AV_NUM_SPIS + GIC_INTERNAL);
+    qlist_append_int(redist_count, ncpus);
+    qdev_prop_set_array(avms->gic, "redist-region-count", redist_count);
+    /* LPIs, for the ITS that PCIe MSIs go to */
+    object_property_set_link(OBJECT(avms->gic), "sysmem",
+                             OBJECT(get_system_memory()), &error_fatal);
+    qdev_prop_set_bit(avms->gic, "has-lpi", true);
+    busdev = SYS_BUS_DEVICE(avms->gic);
+    sysbus_realize_and_unref(busdev, &error_fatal);
+    sysbus_mmio_map(busdev, 0, apple_virt_memmap[AV_GIC_DIST].base);
+    sysbus_mmio_map(busdev, 1, apple_virt_memmap[AV_GIC_REDIST].base);
+
+    for (unsigned i = 0; i < ncpus; i++) {
+        DeviceState *cpudev = DEVICE(qemu_get_cpu(i));
+        static const int timer_ppi[] = {
+            [GTIMER_PHYS] = ARCH_TIMER_NS_EL1_IRQ,
+            [GTIMER_VIRT] = ARCH_TIMER_VIRT_IRQ,
+            [GTIMER_HYP] = ARCH_TIMER_NS_EL2_IRQ,
+            [GTIMER_SEC] = ARCH_TIMER_S_EL1_IRQ,
+        };
+
+        for (unsigned t = 0; t < ARRAY_SIZE(timer_ppi); t++) {
+            qdev_connect_gpio_out(cpudev, t, av_ppi(avms, i, timer_ppi[t]));
+        }
+        qdev_connect_gpio_out_named(cpudev, "pmu-interrupt", 0,
+                                    av_ppi(avms, i, VIRTUAL_PMU_IRQ));
+        sysbus_connect_irq(busdev, i, qdev_get_gpio_in(cpudev, ARM_CPU_IRQ));
+        sysbus_connect_irq(busdev, i + ncpus,
+                           qdev_get_gpio_in(cpudev, ARM_CPU_FIQ));
+        sysbus_connect_irq(busdev, i + 2 * ncpus,
+                           qdev_get_gpio_in(cpudev, ARM_CPU_VIRQ));
+        sysbus_connect_irq(busdev, i + 3 * ncpus,
+                           qdev_get_gpio_in(cpudev, ARM_CPU_VFIQ));
+    }
+}
+
+static void av_create_its(AppleVirtMachineState *avms)
+{
+    DeviceState *dev = qdev_new(its_class_name());
+
+    object_property_set_link(OBJECT(dev), "parent-gicv3", OBJECT(avms->gic),
+                             &error_abort);
+    sysbus_realize_and_unref(SYS_BUS_DEVICE(dev), &error_fatal);
+    sysbus_mmio_map(SYS_BUS_DEVICE(dev), 0, apple_virt_memmap[AV_GIC_ITS].base);
+}
+
+static AppleDARTState *av_create_dart(AppleVirtMachineState *avms,
+                                      const char *name, hwaddr base, int spi)
+{
+    DeviceState *dev = qdev_new(TYPE_APPLE_DART_T8103);
+
+    object_property_add_child(OBJECT(avms), name, OBJECT(dev));
+    sysbus_realize_and_unref(SYS_BUS_DEVICE(dev), &error_fatal);
+    sysbus_mmio_map(SYS_BUS_DEVICE(dev), 0, base);
+    sysbus_connect_irq(SYS_BUS_DEVICE(dev), 0, av_spi(avms, spi));
+    return APPLE_DART(dev);
+}
+
+/*
+ * Root-bus slot S < 16 is stream S of the PCIe DART; anything else (no
+ * such device exists on this machine unless a user adds bridges) goes
+ * straight to memory and is not described in the devicetree's iommu-map.
+ */
+static AddressSpace *av_pci_dma_as(PCIBus *bus, void *opaque, int devfn)
+{
+    AppleVirtMachineState *avms = opaque;
+
+    if (pci_bus_is_root(bus) && PCI_SLOT(devfn) < AV_PCIE_DART_SLOTS) {
+        return apple_dart_stream_as(avms->dart_pcie, PCI_SLOT(devfn));
+    }
+    return &address_space_memory;
+}
+
+static const PCIIOMMUOps av_pci_iommu_ops = {
+    .get_address_space = av_pci_dma_as,
+};
+
+static void av_create_pcie(AppleVirtMachineState *avms)
+{
+    const MemMapEntry *ecam = &apple_virt_memmap[AV_PCIE_ECAM];
+    const MemMapEntry *mmio = &apple_virt_memmap[AV_PCIE_MMIO];
+    DeviceState *dev = qdev_new(TYPE_GPEX_HOST);
+    SysBusDevice *busdev = SYS_BUS_DEVICE(dev);
+    MemoryRegion *ecam_alias = g_new0(MemoryRegion, 1);
+    MemoryRegion *mmio_alias = g_new0(MemoryRegion, 1);
+
+    sysbus_realize_and_unref(busdev, &error_fatal);
+    memory_region_init_alias(ecam_alias, OBJECT(dev), "pcie-ecam",
+                             sysbus_mmio_get_region(busdev, 0), 0, ecam->size);
+    memory_region_add_subregion(get_system_memory(), ecam->base, ecam_alias);
+    /* The MMIO window maps PCI addresses 1:1. */
+    memory_region_init_alias(mmio_alias, OBJECT(dev), "pcie-mmio",
+                             sysbus_mmio_get_region(busdev, 1),
+                             mmio->base, mmio->size);
+    memory_region_add_subregion(get_system_memory(), mmio->base, mmio_alias);
+    sysbus_mmio_map(busdev, 2, apple_virt_memmap[AV_PCIE_PIO].base);
+
+    for (int i = 0; i < PCI_NUM_PINS; i++) {
+        sysbus_connect_irq(busdev, i, av_spi(avms, AV_IRQ_PCIE + i));
+        gpex_set_irq_num(GPEX_HOST(dev), i, AV_IRQ_PCIE + i);
+    }
+    avms->pci_bus = PCI_HOST_BRIDGE(dev)->bus;
+    pci_setup_iommu(avms->pci_bus, &av_pci_iommu_ops, avms);
+}
+
+/*
+ * Devicetree
+ */
+
+static char *av_fdt_node(const char *name, int idx)
+{
+    return g_strdup_printf("/%s@%" PRIx64, name, apple_virt_memmap[idx].base);
+}
+
+static void av_fdt_spi(void *fdt, const char *node, int spi)
+{
+    qemu_fdt_setprop_cells(fdt, node, "interrupts", GIC_FDT_IRQ_TYPE_SPI, spi,
+                           GIC_FDT_IRQ_FLAGS_LEVEL_HI);
+}
+
+static void av_fdt_reg(void *fdt, const char *node, int idx)
+{
+    qemu_fdt_setprop_sized_cells(fdt, node, "reg",
+                                 2, apple_virt_memmap[idx].base,
+                                 2, apple_virt_memmap[idx].size);
+}
+
+static void av_fdt_cpus(AppleVirtMachineState *avms, void *fdt)
+{
+    MachineState *ms = MACHINE(avms);
+
+    qemu_fdt_add_subnode(fdt, "/cpus");
+    qemu_fdt_setprop_cell(fdt, "/cpus", "#address-cells", 1);
+    qemu_fdt_setprop_cell(fdt, "/cpus", "#size-cells", 0);
+    for (int n = ms->smp.cpus - 1; n >= 0; n--) {
+        ARMCPU *cpu = ARM_CPU(qemu_get_cpu(n));
+        g_autofree char *node = g_strdup_printf("/cpus/cpu@%d", n);
+
+        qemu_fdt_add_subnode(fdt, node);
+        qemu_fdt_setprop_string(fdt, node, "device_type", "cpu");
+        qemu_fdt_setprop_string(fdt, node, "compatible", cpu->dtb_compatible);
+        qemu_fdt_setprop_cell(fdt, node, "reg", cpu->mp_affinity);
+        if (ms->smp.cpus > 1) {
+            qemu_fdt_setprop_string(fdt, node, "enable-method", "psci");
+        }
+    }
+}
+
+static void av_fdt_gic_timer(AppleVirtMachineState *avms, void *fdt)
+{
+    g_autofree char *node = av_fdt_node("intc", AV_GIC_DIST);
+    g_autofree char *its = NULL;
+    const uint32_t ppi_flags = GIC_FDT_IRQ_FLAGS_LEVEL_HI;
+
+    avms->gic_phandle = qemu_fdt_alloc_phandle(fdt);
+    qemu_fdt_setprop_cell(fdt, "/", "interrupt-parent", avms->gic_phandle);
+
+    qemu_fdt_add_subnode(fdt, node);
+    qemu_fdt_setprop_string(fdt, node, "compatible", "arm,gic-v3");
+    qemu_fdt_setprop_cell(fdt, node, "#interrupt-cells", 3);
+    qemu_fdt_setprop(fdt, node, "interrupt-controller", NULL, 0);
+    qemu_fdt_setprop_cell(fdt, node, "#address-cells", 2);
+    qemu_fdt_setprop_cell(fdt, node, "#size-cells", 2);
+    qemu_fdt_setprop(fdt, node, "ranges", NULL, 0);
+    qemu_fdt_setprop_cell(fdt, node, "#redistributor-regions", 1);
+    qemu_fdt_setprop_sized_cells(fdt, node, "reg",
+                                 2, apple_virt_memmap[AV_GIC_DIST].base,
+                                 2, apple_virt_memmap[AV_GIC_DIST].size,
+                                 2, apple_virt_memmap[AV_GIC_REDIST].base,
+                                 2, apple_virt_memmap[AV_GIC_REDIST].size);
+    qemu_fdt_setprop_cell(fdt, node, "phandle", avms->gic_phandle);
+
+    avms->its_phandle = qemu_fdt_alloc_phandle(fdt);
+    its = g_strdup_printf("%s/its@%" PRIx64, node,
+                          apple_virt_memmap[AV_GIC_ITS].base);
+    qemu_fdt_add_subnode(fdt, its);
+    qemu_fdt_setprop_string(fdt, its, "compatible", "arm,gic-v3-its");
+    qemu_fdt_setprop(fdt, its, "msi-controller", NULL, 0);
+    qemu_fdt_setprop_cell(fdt, its, "#msi-cells", 1);
+    qemu_fdt_setprop_sized_cells(fdt, its, "reg",
+                                 2, apple_virt_memmap[AV_GIC_ITS].base,
+                                 2, apple_virt_memmap[AV_GIC_ITS].size);
+    qemu_fdt_setprop_cell(fdt, its, "phandle", avms->its_phandle);
+
+    qemu_fdt_add_subnode(fdt, "/timer");
+    qemu_fdt_setprop_string(fdt, "/timer", "compatible", "arm,armv8-timer");
+    qemu_fdt_setprop(fdt, "/timer", "always-on", NULL, 0);
+    qemu_fdt_setprop_cells(fdt, "/timer", "interrupts",
+        GIC_FDT_IRQ_TYPE_PPI, INTID_TO_PPI(ARCH_TIMER_S_EL1_IRQ), ppi_flags,
+        GIC_FDT_IRQ_TYPE_PPI, INTID_TO_PPI(ARCH_TIMER_NS_EL1_IRQ), ppi_flags,
+        GIC_FDT_IRQ_TYPE_PPI, INTID_TO_PPI(ARCH_TIMER_VIRT_IRQ), ppi_flags,
+        GIC_FDT_IRQ_TYPE_PPI, INTID_TO_PPI(ARCH_TIMER_NS_EL2_IRQ), ppi_flags);
+}
+
+static void av_fdt_uart(AppleVirtMachineState *avms, void *fdt)
+{
+    g_autofree char *node = av_fdt_node("pl011", AV_UART);
+
+    avms->clock_phandle = qemu_fdt_alloc_phandle(fdt);
+    qemu_fdt_add_subnode(fdt, "/apb-pclk");
+    qemu_fdt_setprop_string(fdt, "/apb-pclk", "compatible", "fixed-clock");
+    qemu_fdt_setprop_cell(fdt, "/apb-pclk", "#clock-cells", 0);
+    qemu_fdt_setprop_cell(fdt, "/apb-pclk", "clock-frequency", 24000000);
+    qemu_fdt_setprop_string(fdt, "/apb-pclk", "clock-output-names",
+                            "clk24mhz");
+    qemu_fdt_setprop_cell(fdt, "/apb-pclk", "phandle", avms->clock_phandle);
+
+    qemu_fdt_add_subnode(fdt, node);
+    qemu_fdt_setprop(fdt, node, "compatible", "arm,pl011\0arm,primecell",
+                     sizeof("arm,pl011\0arm,primecell"));
+    av_fdt_reg(fdt, node, AV_UART);
+    av_fdt_spi(fdt, node, AV_IRQ_UART);
+    qemu_fdt_setprop_cells(fdt, node, "clocks", avms->clock_phandle,
+                           avms->clock_phandle);
+    qemu_fdt_setprop(fdt, node, "clock-names", "uartclk\0apb_pclk",
+                     sizeof("uartclk\0apb_pclk"));
+
+    qemu_fdt_add_subnode(fdt, "/chosen");
+    qemu_fdt_setprop_string(fdt, "/chosen", "stdout-path", node);
+}
+
+/* A DART node as apple,dart.yaml wants it; returns its phandle. */
+static uint32_t av_fdt_dart(void *fdt, AppleDARTState *dart, int idx,
+                            int spi)
+{
+    g_autofree char *node = av_fdt_node("iommu", idx);
+    uint32_t phandle = qemu_fdt_alloc_phandle(fdt);
+
+    qemu_fdt_add_subnode(fdt, node);
+    qemu_fdt_setprop_string(fdt, node, "compatible",
+                            apple_dart_compatible(dart));
+    av_fdt_reg(fdt, node, idx);
+    av_fdt_spi(fdt, node, spi);
+    qemu_fdt_setprop_cell(fdt, node, "#iommu-cells", 1);
+    qemu_fdt_setprop_cell(fdt, node, "phandle", phandle);
+    return phandle;
+}
+
+static void av_fdt_pcie(AppleVirtMachineState *avms, void *fdt)
+{
+    g_autofree char *node = av_fdt_node("pcie", AV_PCIE_MMIO);
+    const MemMapEntry *mmio = &apple_virt_memmap[AV_PCIE_MMIO];
+    const MemMapEntry *pio = &apple_virt_memmap[AV_PCIE_PIO];
+    const MemMapEntry *ecam = &apple_virt_memmap[AV_PCIE_ECAM];
+    uint32_t irq_map[4 * PCI_NUM_PINS * 10];
+    uint32_t iommu_map[AV_PCIE_DART_SLOTS * 4];
+    uint32_t dart_phandle;
+    uint32_t *p = irq_map;
+
+    dart_phandle = av_fdt_dart(fdt, avms->dart_pcie, AV_DART_PCIE,
+                               AV_IRQ_DART_PCIE);
+
+    qemu_fdt_add_subnode(fdt, node);
+    qemu_fdt_setprop_string(fdt, node, "compatible", "pci-host-ecam-generic");
+    qemu_fdt_setprop_string(fdt, node, "device_type", "pci");
+    qemu_fdt_setprop_cell(fdt, node, "#address-cells", 3);
+    qemu_fdt_setprop_cell(fdt, node, "#size-cells", 2);
+    qemu_fdt_setprop_cell(fdt, node, "linux,pci-domain", 0);
+    qemu_fdt_setprop_cells(fdt, node, "bus-range", 0,
+                           ecam->size / PCIE_MMCFG_SIZE_MIN - 1);
+    qemu_fdt_setprop(fdt, node, "dma-coherent", NULL, 0);
+    qemu_fdt_setprop_cells(fdt, node, "msi-map", 0, avms->its_phandle,
+                           0, 0x10000);
+    qemu_fdt_setprop_sized_cells(fdt, node, "reg", 2, ecam->base,
+                                 2, ecam->size);
+    qemu_fdt_setprop_sized_cells(fdt, node, "ranges",
+                                 1, FDT_PCI_RANGE_IOPORT, 2, 0,
+                                 2, pio->base, 2, pio->size,
+                                 1, FDT_PCI_RANGE_MMIO, 2, mmio->base,
+                                 2, mmio->base, 2, mmio->size);
+
+    /* INTx: the usual swizzle over four slots, masked to repeat. */
+    qemu_fdt_setprop_cell(fdt, node, "#interrupt-cells", 1);
+    for (int slot = 0; slot < 4; slot++) {
+        for (int pin = 0; pin < PCI_NUM_PINS; pin++) {
+            uint32_t entry[10] = {
+                PCI_DEVFN(slot, 0) << 8, 0, 0, pin + 1,
+                avms->gic_phandle, 0, 0, GIC_FDT_IRQ_TYPE_SPI,
+                AV_IRQ_PCIE + (slot + pin) % PCI_NUM_PINS,
+                GIC_FDT_IRQ_FLAGS_LEVEL_HI,
+            };
+
+            for (int i = 0; i < 10; i++) {
+                *p++ = cpu_to_be32(entry[i]);
+            }
+        }
+    }
+    qemu_fdt_setprop(fdt, node, "interrupt-map", irq_map, sizeof(irq_map));
+    qemu_fdt_setprop_cells(fdt, node, "interrupt-map-mask",
+                           PCI_DEVFN(3, 0) << 8, 0, 0, 7);
+
+    /* RID 00:SS.F -> stream SS, for the 16 slots of the root bus. */
+    for (int slot = 0; slot < AV_PCIE_DART_SLOTS; slot++) {
+        iommu_map[slot * 4 + 0] = cpu_to_be32(PCI_DEVFN(slot, 0));
+        iommu_map[slot * 4 + 1] = cpu_to_be32(dart_phandle);
+        iommu_map[slot * 4 + 2] = cpu_to_be32(slot);
+        iommu_map[slot * 4 + 3] = cpu_to_be32(1);
+    }
+    qemu_fdt_setprop(fdt, node, "iommu-map", iommu_map, sizeof(iommu_map));
+    qemu_fdt_setprop_cell(fdt, node, "iommu-map-mask", 0xfff8);
+}
+
+static void av_create_fdt(AppleVirtMachineState *avms)
+{
+    MachineState *ms = MACHINE(avms);
+    void *fdt = create_device_tree(&avms->fdt_size);
+
+    if (!fdt) {
+        error_report("apple-virt: cannot create the devicetree");
+        exit(1);
+    }
+    ms->fdt = fdt;
+    qemu_fdt_setprop_string(fdt, "/", "compatible", "qemu,apple-virt");
+    qemu_fdt_setprop_string(fdt, "/", "model", "QEMU apple-virt");
+    qemu_fdt_setprop_cell(fdt, "/", "#address-cells", 2);
+    qemu_fdt_setprop_cell(fdt, "/", "#size-cells", 2);
+
+    av_fdt_cpus(avms, fdt);
+    av_fdt_gic_timer(avms, fdt);
+    av_fdt_uart(avms, fdt);
+    av_fdt_pcie(avms, fdt);
+}
+
+static void *av_get_dtb(const struct arm_boot_info *binfo, int *fdt_size)
+{
+    const AppleVirtMachineState *avms =
+        container_of(binfo, AppleVirtMachineState, bootinfo);
+
+    *fdt_size = avms->fdt_size;
+    return MACHINE(avms)->fdt;
+}
+
+static void apple_virt_init(MachineState *ms)
+{
+    AppleVirtMachineState *avms = APPLE_VIRT_MACHINE(ms);
+    MemoryRegion *sysmem = get_system_memory();
+    DeviceState *uart;
+
+    if (apple_virt_memmap[AV_MEM].base + ms->ram_size > AV_RAM_LIMIT) {
+        error_report("apple-virt: at most %" PRIu64 " GiB of RAM: its DARTs"
+                     " cannot reach memory above 64 GiB",
+                     (AV_RAM_LIMIT - apple_virt_memmap[AV_MEM].base) / GiB);
+        exit(1);
+    }
+    memory_region_add_subregion(sysmem, apple_virt_memmap[AV_MEM].base,
+                                ms->ram);
+
+    av_create_cpus(avms);
+    av_create_gic(avms);
+    av_create_its(avms);
+
+    uart = qdev_new(TYPE_PL011);
+    qdev_prop_set_chr(uart, "chardev", serial_hd(0));
+    sysbus_realize_and_unref(SYS_BUS_DEVICE(uart), &error_fatal);
+    sysbus_mmio_map(SYS_BUS_DEVICE(uart), 0, apple_virt_memmap[AV_UART].base);
+    sysbus_connect_irq(SYS_BUS_DEVICE(uart), 0, av_spi(avms, AV_IRQ_UART));
+
+    avms->dart_pcie = av_create_dart(avms, "dart-pcie",
+                                     apple_virt_memmap[AV_DART_PCIE].base,
+                                     AV_IRQ_DART_PCIE);
+    av_create_pcie(avms);
+    av_create_fdt(avms);
+
+    avms->bootinfo.ram_size = ms->ram_size;
+    avms->bootinfo.board_id = -1;
+    avms->bootinfo.loader_start = apple_virt_memmap[AV_MEM].base;
+    avms->bootinfo.get_dtb = av_get_dtb;
+    avms->bootinfo.psci_conduit = QEMU_PSCI_CONDUIT_HVC;
+    arm_load_kernel(ARM_CPU(first_cpu), ms, &avms->bootinfo);
+}
+
+static void apple_virt_class_init(ObjectClass *oc, void *data)
+{
+    MachineClass *mc = MACHINE_CLASS(oc);
+    static const char * const valid_cpu_types[] = {
+        ARM_CPU_TYPE_NAME("cortex-a76"),
+        ARM_CPU_TYPE_NAME("cortex-a710"),
+        ARM_CPU_TYPE_NAME("neoverse-n1"),
+        ARM_CPU_TYPE_NAME("neoverse-n2"),
+        ARM_CPU_TYPE_NAME("neoverse-v1"),
+        ARM_CPU_TYPE_NAME("max"),
+        NULL
+    };
+
+    mc->desc = "Virtual machine with Apple DART IOMMUs";
+    mc->init = apple_virt_init;
+    mc->max_cpus = 8;
+    /* Apple's cores support the 16 KiB granule; cortex-a57 does not. */
+    mc->default_cpu_type = ARM_CPU_TYPE_NAME("cortex-a76");
+    mc->valid_cpu_types = valid_cpu_types;
+    mc->default_ram_size = 1 * GiB;
+    mc->default_ram_id = "apple-virt.ram";
+    mc->block_default_type = IF_VIRTIO;
+    mc->no_cdrom = 1;
+    mc->pci_allow_0_address = true;
+    mc->minimum_page_bits = 12;
+}
+
+static const TypeInfo apple_virt_machine_info = {
+    .name = TYPE_APPLE_VIRT_MACHINE,
+    .parent = TYPE_MACHINE,
+    .instance_size = sizeof(AppleVirtMachineState),
+    .class_init = apple_virt_class_init,
+};
+
+static void apple_virt_machine_register_types(void)
+{
+    type_register_static(&apple_virt_machine_info);
+}
+
+type_init(apple_virt_machine_register_types)
