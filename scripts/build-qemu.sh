@@ -15,6 +15,11 @@ export CCACHE_DIR="$CACHE_DIR/ccache"
 export CCACHE_BASEDIR="$top"
 export CCACHE_NOHASHDIR=1
 export CCACHE_MAXSIZE=${CCACHE_MAXSIZE:-5G}
+# QEMU's configure names the compiler itself, so meson would not add
+# ccache on its own: put Debian's ccache wrappers first instead.
+if [ -d /usr/lib/ccache ]; then
+    export PATH="/usr/lib/ccache:$PATH"
+fi
 
 if [ -n "${QEMU_SRC:-}" ]; then
     tree=$(cd "$QEMU_SRC" && pwd)
