@@ -510,6 +510,17 @@ static void apple_virt_init(MachineState *ms)
     arm_load_kernel(ARM_CPU(first_cpu), ms, &avms->bootinfo);
 }
 
+/*
+ * On Apple silicon every DMA goes through a DART. Make virtio devices use
+ * the IOMMU too (VIRTIO_F_ACCESS_PLATFORM, which needs a modern device);
+ * otherwise the guest hands them physical addresses and QEMU lets them
+ * bypass translation.
+ */
+static GlobalProperty apple_virt_globals[] = {
+    { "virtio-device", "iommu_platform", "on" },
+    { "virtio-pci", "disable-legacy", "on" },
+};
+
 static void apple_virt_class_init(ObjectClass *oc, void *data)
 {
     MachineClass *mc = MACHINE_CLASS(oc);
@@ -535,6 +546,8 @@ static void apple_virt_class_init(ObjectClass *oc, void *data)
     mc->no_cdrom = 1;
     mc->pci_allow_0_address = true;
     mc->minimum_page_bits = 12;
+    compat_props_add(mc->compat_props, apple_virt_globals,
+                     G_N_ELEMENTS(apple_virt_globals));
 }
 
 static const TypeInfo apple_virt_machine_info = {
