@@ -8,24 +8,10 @@ here=$(cd "$(dirname "$0")" && pwd)
 . "$here/versions.sh"
 . "$here/debian-apt.sh"
 
-upstream=${QEMU_DEB_VERSION#*:}
-upstream=${upstream%-*}
-dest="$CACHE_DIR/qemu-src/$upstream"
-if [ -f "$dest/.unpacked" ]; then
-    echo "$dest"
-    exit 0
-fi
-
-debian_apt_init
-version=$QEMU_DEB_VERSION
-if ! apt-cache "${APT_OPTS[@]}" showsrc "qemu=$version" 2>/dev/null | grep -q '^Version:'; then
-    # Stable point releases replace the pinned version on the mirror; take
-    # the newest of the same series rather than failing.
-    series=$(echo "$upstream" | cut -d. -f1-2)
-    newer=$(debian_src_version qemu "$QEMU_SUITE" "1:$series.*")
-    [ -n "$newer" ] || { echo "fetch-qemu: no qemu $series.x source in Debian" >&2; exit 1; }
-    echo "fetch-qemu: qemu $version is no longer on the mirror; using $newer" >&2
-    version=$newer
+# Select Debian version $1: sets version, upstream and dest; exits early
+# (printing the tree) when that version is already unpacked.
+use_version() {
+    version=$1
     upstream=${version#*:}
     upstream=${upstream%-*}
     dest="$CACHE_DIR/qemu-src/$upstream"
@@ -33,6 +19,18 @@ if ! apt-cache "${APT_OPTS[@]}" showsrc "qemu=$version" 2>/dev/null | grep -q '^
         echo "$dest"
         exit 0
     fi
+}
+
+use_version "$QEMU_DEB_VERSION"
+debian_apt_init
+if ! apt-cache "${APT_OPTS[@]}" showsrc "qemu=$version" 2>/dev/null | grep -q '^Version:'; then
+    # Stable point releases replace the pinned version on the mirror; take
+    # the newest of the same series rather than failing.
+    series=$(echo "$upstream" | cut -d. -f1-2)
+    newer=$(debian_src_version qemu "$QEMU_SUITE" "1:$series.*")
+    [ -n "$newer" ] || { echo "fetch-qemu: no qemu $series.x source in Debian" >&2; exit 1; }
+    echo "fetch-qemu: qemu $version is no longer on the mirror; using $newer" >&2
+    use_version "$newer"
 fi
 
 dl="$CACHE_DIR/downloads/qemu-$upstream"
