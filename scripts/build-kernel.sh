@@ -1,0 +1,84 @@
+#!/usr/bin/env bash
+# Build a guest kernel from Debian's unmodified linux-source package.
+#
+#   build-kernel.sh VERSION_GLOB [PAGE_KB]
+#
+# VERSION_GLOB picks the linux-source-X.Y package (e.g. 6.12); PAGE_KB is 16
+# (default) or 4. The Image is cached under $CACHE_DIR/kernels, keyed by the
+# package version, the page size and the config fragment, and its path is
+# printed. Nothing is rebuilt when the cached Image exists.
+set -euo pipefail
+
+top=$(cd "$(dirname "$0")/.." && pwd)
+. "$top/scripts/versions.sh"
+. "$top/scripts/debian-apt.sh"
+
+series=$1
+page_kb=${2:-16}
+pkg="linux-source-$series"
+frag="$top/guest/kernel.config"
+
+dl="$CACHE_DIR/downloads/linux"
+mkdir -p "$dl"
+deb=$(ls "$dl/${pkg}_"*_all.deb 2>/dev/null | sort -V | tail -n 1 || true)
+if [ -z "$deb" ]; then
+    debian_apt_init
+    (cd "$dl" && apt-get "${APT_OPTS[@]}" -qq download "$pkg" >&2)
+    deb=$(ls "$dl/${pkg}_"*_all.deb | sort -V | tail -n 1)
+fi
+version=$(dpkg-deb -f "$deb" Version)
+
+key=$( (cat "$frag"; echo "page=$page_kb") | sha256sum | cut -c1-12)
+out="$CACHE_DIR/kernels/$pkg-$version-${page_kb}k-$key"
+if [ -f "$out/Image" ]; then
+    echo "$out/Image"
+    exit 0
+fi
+
+src="$CACHE_DIR/linux-src/$pkg-$version"
+if [ ! -f "$src/.unpacked" ]; then
+    echo "build-kernel: unpacking $pkg $version" >&2
+    rm -rf "$src" "$src.deb"
+    mkdir -p "$src.deb" "$src"
+    dpkg-deb -x "$deb" "$src.deb"
+    tar -xaf "$src.deb"/usr/src/"$pkg".tar.* -C "$src" --strip-components=1
+    rm -rf "$src.deb"
+    touch "$src/.unpacked"
+fi
+
+obj="$out.obj"
+rm -rf "$obj"
+mkdir -p "$obj"
+cc=aarch64-linux-gnu-gcc
+if command -v ccache >/dev/null; then
+    # a fragment change recompiles only what it touches
+    cc="ccache $cc"
+    export CCACHE_DIR="$CACHE_DIR/ccache" CCACHE_NOHASHDIR=1
+    export CCACHE_BASEDIR="$CACHE_DIR/kernels"
+fi
+kmake() {
+    make -C "$src" O="$obj" ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu- \
+        CC="$cc" "$@"
+}
+kfrag="$obj/fragment.config"
+cp "$frag" "$kfrag"
+if [ "$page_kb" = 4 ]; then
+    sed -i 's/^CONFIG_ARM64_16K_PAGES=y/CONFIG_ARM64_4K_PAGES=y/' "$kfrag"
+fi
+echo "build-kernel: configuring $pkg $version (${page_kb} KiB pages)" >&2
+kmake -s allnoconfig >&2
+(cd "$obj" && "$src/scripts/kconfig/merge_config.sh" -m -O "$obj" .config "$kfrag" >/dev/null)
+kmake -s olddefconfig >&2
+missing=$(grep '^CONFIG_.*=y' "$kfrag" | while read -r opt; do
+    grep -qx "$opt" "$obj/.config" || echo "$opt"
+done)
+if [ -n "$missing" ]; then
+    echo "build-kernel: options lost in the merge:" $missing >&2
+    exit 1
+fi
+echo "build-kernel: building $pkg $version Image (about 8 minutes on 2 cores)" >&2
+kmake -s -j"$(($(nproc) + 1))" Image >&2
+mkdir -p "$out"
+cp "$obj/arch/arm64/boot/Image" "$obj/.config" "$out/"
+rm -rf "$obj"
+echo "$out/Image"
