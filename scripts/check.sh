@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
 # Run the project's tests against build/. With an argument, only that
 # suite ("qtest"). Prints one "<suite>: N passed, N failed" line per
-# suite and a total; exits non-zero if anything failed.
+# suite and a total; exits non-zero if anything failed. Suites: qtest,
+# linux.
 set -uo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
 build="$top/build"
 only=${1:-}
+# Kernel series (Debian linux-source-X.Y) and page size (KiB) to boot.
+LINUX_TESTS=${LINUX_TESTS:-"6.12:16"}
 total_pass=0
 total_fail=0
 
@@ -33,6 +36,13 @@ run_tap() {
 if [ -z "$only" ] || [ "$only" = qtest ]; then
     run_tap qtest env QTEST_QEMU_BINARY="$build/qemu-system-aarch64" \
         "$build/qemu-build/tests/qtest/apple-dart-test" --tap -k
+fi
+
+# Linux boot tests: unmodified kernels built from Debian's sources.
+if [ -z "$only" ] || [ "$only" = linux ]; then
+    for k in $LINUX_TESTS; do
+        run_tap "linux-${k/:/-}k" "$top/scripts/linux-test.sh" "${k%%:*}" "${k##*:}"
+    done
 fi
 
 echo "total: $total_pass passed, $total_fail failed"
