@@ -1,24 +1,32 @@
 #!/usr/bin/env bash
-# Start apple-virt on the serial console (quit with Ctrl-A X).
+# Boot Linux on apple-virt with its disks behind the PCIe DART, to a shell
+# on the serial console (quit: Ctrl-A X). By default the project's own
+# kernel (Debian's linux-source 6.12, 16 KiB pages) and initramfs.
+#
 #   KERNEL=Image INITRD=initrd.gz APPEND="..." QEMU_OPTS="..." make run
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
 qemu="$top/build/qemu-system-aarch64"
-args=(-M apple-virt -m 1G -nographic)
+kernel=${KERNEL:-}
+initrd=${INITRD:-}
 
-if [ -n "${KERNEL:-}" ]; then
-    args+=(-kernel "$KERNEL")
-    [ -n "${INITRD:-}" ] && args+=(-initrd "$INITRD")
-    args+=(-append "${APPEND:-console=ttyAMA0}")
-else
-    cat <<MSG
-apple-virt: no guest kernel given (KERNEL=path/to/Image make run).
-Starting the machine with an edu DMA device behind the PCIe DART, so that
-it can be inspected from the monitor (Ctrl-A C, then 'info qtree' or
-'info mtree'). Ctrl-A X quits.
-MSG
-    args+=(-device edu)
+if [ -z "$kernel" ]; then
+    echo "make run: building the guest kernel if needed (first time ~8 min)" >&2
+    kernel=$("$top/scripts/build-kernel.sh" 6.12 16)
 fi
+if [ -z "$initrd" ] && [ -z "${KERNEL:-}" ]; then
+    initrd=$("$top/scripts/build-initramfs.sh")
+fi
+disk="$top/build/run-disk.img"
+[ -f "$disk" ] || truncate -s 64M "$disk"
+
+args=(-M apple-virt -m 1G -smp 2 -nographic
+      -kernel "$kernel" -append "${APPEND:-console=ttyAMA0}"
+      -drive if=none,id=disk0,file="$disk",format=raw
+      -device virtio-blk-pci,addr=4.0,drive=disk0)
+[ -n "$initrd" ] && args+=(-initrd "$initrd")
+echo "apple-virt: virtio-blk (build/run-disk.img) in slot 4 = PCIe DART stream 4." >&2
+echo "Ctrl-A X quits, Ctrl-A C switches to the QEMU monitor." >&2
 # shellcheck disable=SC2086
 exec "$qemu" "${args[@]}" ${QEMU_OPTS:-}
