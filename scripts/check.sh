@@ -9,7 +9,7 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 build="$top/build"
 only=${1:-}
 # Kernel series (Debian linux-source-X.Y) and page size (KiB) to boot.
-LINUX_TESTS=${LINUX_TESTS:-"6.12:16"}
+LINUX_TESTS=${LINUX_TESTS:-"6.12:16 6.12:4"}
 total_pass=0
 total_fail=0
 
