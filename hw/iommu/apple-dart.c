@@ -125,6 +125,8 @@ typedef struct AppleDARTLayout {
     unsigned error_stream_shift;
     unsigned error_stream_len;
     uint32_t fault_code[APPLE_DART_FAULT__MAX];
+    hwaddr lock_reg;                /* writing lock_val there locks */
+    uint32_t lock_val;
     /* Return true if @offset is one of the layout's own registers. */
     bool (*read)(AppleDARTState *s, hwaddr offset, uint32_t *val);
     bool (*write)(AppleDARTState *s, hwaddr offset, uint32_t val);
@@ -660,6 +662,8 @@ static const AppleDARTLayout t8020_layout = {
         [APPLE_DART_FAULT_WRITE] = T8020_ERR_WRITE_FAULT,
         [APPLE_DART_FAULT_SUBPAGE] = T8020_ERR_SUBPAGE_PROT,
     },
+    .lock_reg = A_T8020_CONFIG,
+    .lock_val = R_T8020_CONFIG_LOCK_MASK,
     .read = dart_t8020_read,
     .write = dart_t8020_write,
     .locked = dart_t8020_locked,
@@ -808,6 +812,79 @@ static const MemoryRegionOps apple_dart_ops = {
         .max_access_size = 4,
     },
 };
+
+/*
+ * Firmware interface
+ */
+
+unsigned apple_dart_page_shift(AppleDARTState *s)
+{
+    return s->page_shift;
+}
+
+unsigned apple_dart_table_levels(AppleDARTState *s)
+{
+    return 2;
+}
+
+unsigned apple_dart_ttbrs_per_stream(AppleDARTState *s)
+{
+    return s->variant->ttbrs_per_stream;
+}
+
+hwaddr apple_dart_tcr_offset(AppleDARTState *s, unsigned sid)
+{
+    assert(dart_stream_valid(s, sid));
+    return dart_layout(s)->tcr_base + 4 * sid;
+}
+
+hwaddr apple_dart_ttbr_offset(AppleDARTState *s, unsigned sid, unsigned idx)
+{
+    assert(dart_stream_valid(s, sid) && idx < s->variant->ttbrs_per_stream);
+    return s->variant->ttbr_base + sid * dart_layout(s)->ttbr_stride + 4 * idx;
+}
+
+uint32_t apple_dart_tcr_translate(AppleDARTState *s)
+{
+    return dart_layout(s)->tcr_translate;
+}
+
+uint32_t apple_dart_ttbr_encode(AppleDARTState *s, hwaddr table)
+{
+    const AppleDARTLayout *l = dart_layout(s);
+
+    return l->ttbr_valid | ((table >> DART_TTBR_SHIFT) & l->ttbr_addr_mask);
+}
+
+static uint64_t dart_pte_encode_pa(AppleDARTState *s, hwaddr pa)
+{
+    const AppleDARTPTEFormat *f = s->variant->pte;
+
+    return (pa >> f->pa_shift) & f->pa_mask;
+}
+
+uint64_t apple_dart_table_pte(AppleDARTState *s, hwaddr next_table)
+{
+    return dart_pte_encode_pa(s, next_table) | DART_PTE_VALID;
+}
+
+uint64_t apple_dart_leaf_pte(AppleDARTState *s, hwaddr pa, bool read_only)
+{
+    return dart_pte_encode_pa(s, pa) | DART_PTE_VALID |
+           ((uint64_t)DART_PTE_SUBPAGE_MASK << DART_PTE_SUBPAGE_END_SHIFT) |
+           (read_only ? s->variant->pte->no_write : 0);
+}
+
+void apple_dart_lock_write(AppleDARTState *s, hwaddr *offset, uint32_t *val)
+{
+    *offset = dart_layout(s)->lock_reg;
+    *val = dart_layout(s)->lock_val;
+}
+
+bool apple_dart_locked(AppleDARTState *s)
+{
+    return dart_layout(s)->locked(s);
+}
 
 /*
  * Device life cycle

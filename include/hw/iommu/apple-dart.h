@@ -115,4 +115,37 @@ unsigned apple_dart_num_streams(AppleDARTState *s);
 /* The devicetree "compatible" of this DART's generation. */
 const char *apple_dart_compatible(AppleDARTState *s);
 
+/*
+ * Firmware interface: what boot firmware (apple-virt, playing m1n1)
+ * needs to build page tables in memory and program a DART through its
+ * registers, whatever the DART's generation.
+ */
+
+/* log2 of the translation granule; every table is one granule. */
+unsigned apple_dart_page_shift(AppleDARTState *s);
+
+/* Number of table levels below the TTBR that a translating TCR selects. */
+unsigned apple_dart_table_levels(AppleDARTState *s);
+
+/* TTBRs per stream: each covers the next slice of the IOVA space. */
+unsigned apple_dart_ttbrs_per_stream(AppleDARTState *s);
+
+/* Register offsets of stream @sid's TCR and TTBR @idx. */
+hwaddr apple_dart_tcr_offset(AppleDARTState *s, unsigned sid);
+hwaddr apple_dart_ttbr_offset(AppleDARTState *s, unsigned sid, unsigned idx);
+
+/* TCR value that turns translation on; TTBR value for table @table. */
+uint32_t apple_dart_tcr_translate(AppleDARTState *s);
+uint32_t apple_dart_ttbr_encode(AppleDARTState *s, hwaddr table);
+
+/* Page table entries: a pointer to the next table, a leaf for @pa. */
+uint64_t apple_dart_table_pte(AppleDARTState *s, hwaddr next_table);
+uint64_t apple_dart_leaf_pte(AppleDARTState *s, hwaddr pa, bool read_only);
+
+/* The register write that locks TTBR and TCR until the next reset. */
+void apple_dart_lock_write(AppleDARTState *s, hwaddr *offset, uint32_t *val);
+
+/* Whether TTBR and TCR are locked. */
+bool apple_dart_locked(AppleDARTState *s);
+
 #endif /* HW_IOMMU_APPLE_DART_H */
