@@ -11,13 +11,16 @@
  * and the console is a PL011, so that a generic arm64 kernel boots; the
  * PCIe host is QEMU's generic ECAM host at the same addresses as on the
  * "virt" machine. Every device on the root bus in slot S < 16 reaches
- * memory through stream S of the PCIe DART.
+ * memory through stream S of the PCIe DART. A platform XHCI controller,
+ * like M1's USB controllers, sits behind a DART of its own and is tied to
+ * it with "iommus" in the devicetree.
  */
 
 #include "qemu/osdep.h"
 #include "qemu/error-report.h"
 #include "qemu/units.h"
 #include "qapi/error.h"
+#include "qapi/visitor.h"
 #include "hw/boards.h"
 #include "hw/arm/boot.h"
 #include "hw/arm/bsa.h"
@@ -31,12 +34,15 @@
 #include "hw/pci-host/gpex.h"
 #include "hw/qdev-properties.h"
 #include "hw/sysbus.h"
+#include "hw/usb/xhci.h"
 #include "qobject/qlist.h"
 #include "system/device_tree.h"
+#include "system/reset.h"
 #include "system/system.h"
 #include "target/arm/cpu.h"
 #include "target/arm/cpu-qom.h"
 #include <libfdt.h>
+#include "apple-virt-fw.h"
 
 #define TYPE_APPLE_VIRT_MACHINE MACHINE_TYPE_NAME("apple-virt")
 OBJECT_DECLARE_SIMPLE_TYPE(AppleVirtMachineState, APPLE_VIRT_MACHINE)
@@ -47,6 +53,9 @@ enum {
     AV_GIC_ITS,
     AV_UART,
     AV_DART_PCIE,
+    AV_DART_USB,
+    AV_DART_DISP,
+    AV_XHCI,
     AV_PCIE_MMIO,
     AV_PCIE_PIO,
     AV_PCIE_ECAM,
@@ -63,6 +72,9 @@ static const MemMapEntry apple_virt_memmap[] = {
     [AV_GIC_REDIST] =   { 0x080a0000, 0x00f60000 },
     [AV_UART] =         { 0x09000000, 0x00001000 },
     [AV_DART_PCIE] =    { 0x09100000, APPLE_DART_MMIO_SIZE },
+    [AV_DART_USB] =     { 0x09110000, APPLE_DART_MMIO_SIZE },
+    [AV_DART_DISP] =    { 0x09120000, APPLE_DART_MMIO_SIZE },
+    [AV_XHCI] =         { 0x09200000, 0x00010000 },
     [AV_PCIE_MMIO] =    { 0x10000000, 0x2eff0000 },
     [AV_PCIE_PIO] =     { 0x3eff0000, 0x00010000 },
     [AV_PCIE_ECAM] =    { 0x4010000000ULL, 0x10000000 },
@@ -74,13 +86,23 @@ enum {
     AV_IRQ_UART = 1,
     AV_IRQ_PCIE = 3,            /* four INTx lines */
     AV_IRQ_DART_PCIE = 8,
+    AV_IRQ_DART_USB = 9,
+    AV_IRQ_XHCI = 10,
+    AV_IRQ_DART_DISP = 11,
     AV_NUM_SPIS = 64,
 };
 
 /* RAM must stay below 64 GiB, the limit of DART1's 36-bit output. */
 #define AV_RAM_LIMIT    (64 * GiB)
+/* ... and leave room for a kernel beside the firmware's carve-out. */
+#define AV_RAM_MIN      (128 * MiB)
 
 #define AV_PCIE_DART_SLOTS 16
+
+/* The XHCI's stream on its DART; M1's USB DARTs also use more than 0. */
+#define AV_XHCI_SID     1
+/* The display engine's stream on the display DART */
+#define AV_DISP_SID     0
 
 struct AppleVirtMachineState {
     MachineState parent_obj;
@@ -88,6 +110,9 @@ struct AppleVirtMachineState {
     struct arm_boot_info bootinfo;
     DeviceState *gic;
     AppleDARTState *dart_pcie;
+    AppleDARTState *dart_usb;
+    AppleDARTState *dart_disp;
+    AppleVirtFirmware fw;
     PCIBus *pci_bus;
     int fdt_size;
     uint32_t gic_phandle;
@@ -242,6 +267,22 @@ static void av_create_pcie(AppleVirtMachineState *avms)
     }
     avms->pci_bus = PCI_HOST_BRIDGE(dev)->bus;
     pci_setup_iommu(avms->pci_bus, &av_pci_iommu_ops, avms);
+}
+
+/* A USB 3 host controller whose DMA goes through the USB DART. */
+static void av_create_xhci(AppleVirtMachineState *avms)
+{
+    DeviceState *dev = qdev_new(TYPE_XHCI_SYSBUS);
+
+    object_property_add_child(OBJECT(avms), "xhci", OBJECT(dev));
+    qdev_prop_set_uint32(dev, "intrs", 1);
+    object_property_set_link(OBJECT(dev), "dma",
+                             OBJECT(apple_dart_stream_mr(avms->dart_usb,
+                                                         AV_XHCI_SID)),
+                             &error_abort);
+    sysbus_realize_and_unref(SYS_BUS_DEVICE(dev), &error_fatal);
+    sysbus_mmio_map(SYS_BUS_DEVICE(dev), 0, apple_virt_memmap[AV_XHCI].base);
+    sysbus_connect_irq(SYS_BUS_DEVICE(dev), 0, av_spi(avms, AV_IRQ_XHCI));
 }
 
 /*
@@ -439,6 +480,28 @@ static void av_fdt_pcie(AppleVirtMachineState *avms, void *fdt)
     }
     qemu_fdt_setprop(fdt, node, "iommu-map", iommu_map, sizeof(iommu_map));
     qemu_fdt_setprop_cell(fdt, node, "iommu-map-mask", 0xfff8);
+    avms->fw.darts[AV_FW_DART_PCIE].client = g_strdup(node);
+}
+
+static void av_fdt_xhci(AppleVirtMachineState *avms, void *fdt)
+{
+    g_autofree char *node = av_fdt_node("usb", AV_XHCI);
+    uint32_t dart_phandle;
+
+    dart_phandle = av_fdt_dart(fdt, avms->dart_usb, AV_DART_USB,
+                               AV_IRQ_DART_USB);
+    qemu_fdt_add_subnode(fdt, node);
+    qemu_fdt_setprop_string(fdt, node, "compatible", "generic-xhci");
+    av_fdt_reg(fdt, node, AV_XHCI);
+    av_fdt_spi(fdt, node, AV_IRQ_XHCI);
+    qemu_fdt_setprop(fdt, node, "dma-coherent", NULL, 0);
+    qemu_fdt_setprop_cells(fdt, node, "iommus", dart_phandle, AV_XHCI_SID);
+    avms->fw.darts[AV_FW_DART_USB].client = g_strdup(node);
+}
+
+static void av_fdt_display(AppleVirtMachineState *avms, void *fdt)
+{
+    av_fdt_dart(fdt, avms->dart_disp, AV_DART_DISP, AV_IRQ_DART_DISP);
 }
 
 static void av_create_fdt(AppleVirtMachineState *avms)
@@ -460,6 +523,165 @@ static void av_create_fdt(AppleVirtMachineState *avms)
     av_fdt_gic_timer(avms, fdt);
     av_fdt_uart(avms, fdt);
     av_fdt_pcie(avms, fdt);
+    av_fdt_xhci(avms, fdt);
+    av_fdt_display(avms, fdt);
+}
+
+/*
+ * Firmware
+ */
+
+static void av_fw_dart(AppleVirtMachineState *avms, AppleVirtFwDartId id,
+                       AppleDARTState *dart, int idx, uint64_t streams)
+{
+    AppleVirtFwDart *d = &avms->fw.darts[id];
+
+    d->name = object_get_canonical_path_component(OBJECT(dart));
+    d->dart = dart;
+    d->base = apple_virt_memmap[idx].base;
+    d->streams = streams;
+}
+
+static void av_firmware_init(AppleVirtMachineState *avms)
+{
+    MachineState *ms = MACHINE(avms);
+    Error *err = NULL;
+
+    av_fw_dart(avms, AV_FW_DART_PCIE, avms->dart_pcie, AV_DART_PCIE,
+               MAKE_64BIT_MASK(0, AV_PCIE_DART_SLOTS));
+    av_fw_dart(avms, AV_FW_DART_USB, avms->dart_usb, AV_DART_USB,
+               BIT_ULL(AV_XHCI_SID));
+    av_fw_dart(avms, AV_FW_DART_DISP, avms->dart_disp, AV_DART_DISP,
+               BIT_ULL(AV_DISP_SID));
+    if (!apple_virt_fw_build(&avms->fw, apple_virt_memmap[AV_MEM].base +
+                             ms->ram_size, &err)) {
+        error_report_err(err);
+        exit(1);
+    }
+}
+
+static void apple_virt_reset(MachineState *ms, ResetType type)
+{
+    AppleVirtMachineState *avms = APPLE_VIRT_MACHINE(ms);
+
+    qemu_devices_reset(type);
+    apple_virt_fw_reset(&avms->fw);
+}
+
+static char *av_get_firmware(Object *obj, Error **errp)
+{
+    return apple_virt_fw_describe(&APPLE_VIRT_MACHINE(obj)->fw);
+}
+
+/*
+ * Per-DART firmware settings: "<dart>-preset" (none, empty, mapped)
+ * and "<dart>-locked" (on, off).
+ */
+typedef struct AppleVirtFwOption {
+    const char *name;
+    AppleVirtFwDartId id;
+    AppleVirtFwPreset preset;
+    bool locked;
+    const char *what;
+} AppleVirtFwOption;
+
+static const AppleVirtFwOption av_fw_options[] = {
+    { "pcie-dart", AV_FW_DART_PCIE, AV_PRESET_NONE, false,
+      "the PCIe DART" },
+    { "usb-dart", AV_FW_DART_USB, AV_PRESET_NONE, false,
+      "the USB DART" },
+    { "disp-dart", AV_FW_DART_DISP, AV_PRESET_MAPPED, true,
+      "the display DART" },
+};
+
+static AppleVirtFwDart *av_fw_option_dart(Object *obj, const char *name)
+{
+    AppleVirtMachineState *avms = APPLE_VIRT_MACHINE(obj);
+
+    for (unsigned i = 0; i < ARRAY_SIZE(av_fw_options); i++) {
+        if (g_str_has_prefix(name, av_fw_options[i].name)) {
+            return &avms->fw.darts[av_fw_options[i].id];
+        }
+    }
+    g_assert_not_reached();
+}
+
+static void av_get_preset(Object *obj, Visitor *v, const char *name,
+                          void *opaque, Error **errp)
+{
+    int preset = av_fw_option_dart(obj, name)->preset;
+
+    visit_type_enum(v, name, &preset, &apple_virt_fw_preset_lookup, errp);
+}
+
+static void av_set_preset(Object *obj, Visitor *v, const char *name,
+                          void *opaque, Error **errp)
+{
+    int preset;
+
+    if (visit_type_enum(v, name, &preset, &apple_virt_fw_preset_lookup,
+                        errp)) {
+        av_fw_option_dart(obj, name)->preset = preset;
+    }
+}
+
+static void av_get_locked(Object *obj, Visitor *v, const char *name,
+                          void *opaque, Error **errp)
+{
+    bool locked = av_fw_option_dart(obj, name)->lock;
+
+    visit_type_bool(v, name, &locked, errp);
+}
+
+static void av_set_locked(Object *obj, Visitor *v, const char *name,
+                          void *opaque, Error **errp)
+{
+    bool locked;
+
+    if (visit_type_bool(v, name, &locked, errp)) {
+        av_fw_option_dart(obj, name)->lock = locked;
+    }
+}
+
+static void av_fw_class_properties(ObjectClass *oc)
+{
+    for (unsigned i = 0; i < ARRAY_SIZE(av_fw_options); i++) {
+        const AppleVirtFwOption *o = &av_fw_options[i];
+        g_autofree char *preset = g_strdup_printf("%s-preset", o->name);
+        g_autofree char *locked = g_strdup_printf("%s-locked", o->name);
+        g_autofree char *desc = NULL;
+
+        object_class_property_add(oc, preset, "AppleVirtFwPreset",
+                                  av_get_preset, av_set_preset, NULL, NULL);
+        desc = g_strdup_printf("What firmware leaves in %s's page tables:"
+                               " none, empty or mapped (default %s)",
+                               o->what, apple_virt_fw_preset_lookup.array[
+                                   o->preset]);
+        object_class_property_set_description(oc, preset, desc);
+        g_free(desc);
+        object_class_property_add(oc, locked, "bool",
+                                  av_get_locked, av_set_locked, NULL, NULL);
+        desc = g_strdup_printf("Whether firmware locks %s's TTBRs and TCRs"
+                               " (default %s)", o->what,
+                               o->locked ? "on" : "off");
+        object_class_property_set_description(oc, locked, desc);
+    }
+    object_class_property_add_str(oc, "dart-firmware", av_get_firmware, NULL);
+    object_class_property_set_description(oc, "dart-firmware",
+        "What firmware left in the DARTs: tables, mappings, locks");
+}
+
+static void apple_virt_instance_init(Object *obj)
+{
+    AppleVirtMachineState *avms = APPLE_VIRT_MACHINE(obj);
+
+    for (unsigned i = 0; i < ARRAY_SIZE(av_fw_options); i++) {
+        AppleVirtFwDart *d = &avms->fw.darts[av_fw_options[i].id];
+
+        d->option = av_fw_options[i].name;
+        d->preset = av_fw_options[i].preset;
+        d->lock = av_fw_options[i].locked;
+    }
 }
 
 static void *av_get_dtb(const struct arm_boot_info *binfo, int *fdt_size)
@@ -483,6 +705,13 @@ static void apple_virt_init(MachineState *ms)
                      (AV_RAM_LIMIT - apple_virt_memmap[AV_MEM].base) / GiB);
         exit(1);
     }
+    if (ms->ram_size < AV_RAM_MIN) {
+        error_report("apple-virt: at least %" PRIu64 " MiB of RAM are needed"
+                     " (firmware keeps %" PRIu64 " MiB for itself)",
+                     (uint64_t)AV_RAM_MIN / MiB,
+                     (uint64_t)AV_FW_CARVEOUT_SIZE / MiB);
+        exit(1);
+    }
     memory_region_add_subregion(sysmem, apple_virt_memmap[AV_MEM].base,
                                 ms->ram);
 
@@ -500,7 +729,17 @@ static void apple_virt_init(MachineState *ms)
                                      apple_virt_memmap[AV_DART_PCIE].base,
                                      AV_IRQ_DART_PCIE);
     av_create_pcie(avms);
+    avms->dart_usb = av_create_dart(avms, "dart-usb",
+                                    apple_virt_memmap[AV_DART_USB].base,
+                                    AV_IRQ_DART_USB);
+    av_create_xhci(avms);
+    avms->dart_disp = av_create_dart(avms, "dart-disp",
+                                     apple_virt_memmap[AV_DART_DISP].base,
+                                     AV_IRQ_DART_DISP);
+
+    av_firmware_init(avms);
     av_create_fdt(avms);
+    apple_virt_fw_fdt(&avms->fw, ms->fdt);
 
     avms->bootinfo.ram_size = ms->ram_size;
     avms->bootinfo.board_id = -1;
@@ -536,6 +775,7 @@ static void apple_virt_class_init(ObjectClass *oc, void *data)
 
     mc->desc = "Virtual machine with Apple DART IOMMUs";
     mc->init = apple_virt_init;
+    mc->reset = apple_virt_reset;
     mc->max_cpus = 8;
     /* Apple's cores support the 16 KiB granule; cortex-a57 does not. */
     mc->default_cpu_type = ARM_CPU_TYPE_NAME("cortex-a76");
@@ -548,12 +788,14 @@ static void apple_virt_class_init(ObjectClass *oc, void *data)
     mc->minimum_page_bits = 12;
     compat_props_add(mc->compat_props, apple_virt_globals,
                      G_N_ELEMENTS(apple_virt_globals));
+    av_fw_class_properties(oc);
 }
 
 static const TypeInfo apple_virt_machine_info = {
     .name = TYPE_APPLE_VIRT_MACHINE,
     .parent = TYPE_MACHINE,
     .instance_size = sizeof(AppleVirtMachineState),
+    .instance_init = apple_virt_instance_init,
     .class_init = apple_virt_class_init,
 };
 
