@@ -48,5 +48,6 @@ if [ ! -f "$obj/build.ninja" ] || [ "$(cat "$obj/.apple-dart-config" 2>/dev/null
     echo "$config_id" > "$obj/.apple-dart-config"
 fi
 
-ninja -C "$obj" qemu-system-aarch64 tests/qtest/apple-dart-test
+ninja -C "$obj" qemu-system-aarch64 tests/qtest/apple-dart-test \
+    tests/qtest/apple-dart-locked-test
 ln -sfn qemu-build/qemu-system-aarch64 "$build/qemu-system-aarch64"

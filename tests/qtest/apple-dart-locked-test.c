@@ -1,0 +1,504 @@
+/*
+ * QTest for locked Apple DARTs and the tables apple-virt's firmware
+ * leaves in them
+ *
+ * Copyright (c) 2026 The apple-dart QEMU model authors
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ *
+ * apple-virt plays the boot firmware: at every reset it programs the
+ * DARTs it is asked to preset, with page tables in a carve-out at the
+ * top of RAM, and locks them. QEMU's "edu" PCI device in slot 3 (stream
+ * 3 of the PCIe DART) is the DMA master: with "pcie-dart-preset=mapped"
+ * the firmware maps a region of its own at PCIE_FW_IOVA, which edu can
+ * read and write.
+ */
+
+#include "qemu/osdep.h"
+#include "qemu/bitops.h"
+#include "libqtest.h"
+#include "libqos/pci.h"
+#include "libqos/generic-pcihost.h"
+#include "qobject/qdict.h"
+
+/* apple-virt, with its default 1 GiB of RAM */
+#define RAM_BASE            0x800000000ULL
+#define RAM_END             (RAM_BASE + 0x40000000ULL)
+#define CARVEOUT            (RAM_END - 0x800000ULL)
+#define PCIE_FW_PA          (CARVEOUT + 0x300000ULL)
+#define PCIE_FW_IOVA        0x0c000000ULL
+#define FB_PA               (CARVEOUT + 0x400000ULL)
+#define FB_IOVA             0xa0000000ULL
+#define DART_PCIE           0x09100000ULL
+#define DART_USB            0x09110000ULL
+#define DART_DISP           0x09120000ULL
+#define DART_PCIE_QOM       "/machine/dart-pcie"
+#define EDU_SLOT            3
+#define SID                 EDU_SLOT
+#define LOCKED_PCIE         "pcie-dart-preset=mapped,pcie-dart-locked=on"
+
+/* T8020 registers */
+#define STREAM_COMMAND      0x20
+#define   STREAM_COMMAND_INVALIDATE BIT(20)
+#define STREAM_SELECT       0x34
+#define ERROR               0x40
+#define   ERROR_FLAG        BIT(31)
+#define   ERROR_STREAM(x)   (((x) >> 24) & 0xf)
+#define   ERROR_CODE(x)     ((x) & 0xfff)
+#define   ERR_NO_PMD        BIT(1)
+#define   ERR_WRITE         BIT(3)
+#define ERROR_ADDR_LO       0x50
+#define CONFIG              0x60
+#define   CONFIG_LOCK       BIT(15)
+#define STREAMS_ENABLE      0xfc
+#define TCR(sid)            (0x100 + 4 * (sid))
+#define   TCR_TRANSLATE     0x80
+#define TTBR(sid, i)        (0x200 + 16 * (sid) + 4 * (i))
+#define   TTBR_VALID        BIT(31)
+#define   TTBR_PA(x)        ((uint64_t)((x) & 0x7fffffff) << 12)
+
+/* DART1 tables, 16 KiB pages */
+#define PAGE_SIZE           0x4000ULL
+#define PTE_VALID           BIT_ULL(0)
+#define PTE_NO_WRITE        BIT_ULL(7)
+#define PTE_PA(x)           ((x) & MAKE_64BIT_MASK(12, 24))
+#define PTE_SUBPAGE_FULL    (0xfffULL << 40)
+#define L1_INDEX(iova)      (((iova) >> 25) & 0x7ff)
+#define L2_INDEX(iova)      (((iova) >> 14) & 0x7ff)
+
+/* Test memory, far from the carve-out */
+#define NEW_L2              (RAM_BASE + 0x100000)
+#define BUF_A               (RAM_BASE + 0x200000)
+#define BUF_B               (RAM_BASE + 0x204000)
+
+/* edu */
+#define EDU_DMA_SRC         0x80
+#define EDU_DMA_DST         0x88
+#define EDU_DMA_CNT         0x90
+#define EDU_DMA_CMD         0x98
+#define   EDU_DMA_RUN       1
+#define   EDU_DMA_TO_RAM    2
+#define EDU_BUF             0x40000
+#define EDU_DMA_NS          (200 * 1000 * 1000)
+
+#define XFER                64
+
+typedef struct Ctx {
+    QTestState *qts;
+    QGenericPCIBus bus;
+    QPCIDevice *edu;
+    QPCIBar bar;
+} Ctx;
+
+static uint32_t rd(Ctx *c, uint64_t dart, uint64_t off)
+{
+    return qtest_readl(c->qts, dart + off);
+}
+
+static void wr(Ctx *c, uint64_t dart, uint64_t off, uint32_t val)
+{
+    qtest_writel(c->qts, dart + off, val);
+}
+
+static void edu_enable(Ctx *c)
+{
+    qpci_device_enable(c->edu);
+    c->bar = qpci_iomap(c->edu, 0, NULL);
+}
+
+static void ctx_start(Ctx *c, const char *machine_opts)
+{
+    c->qts = qtest_initf("-M apple-virt%s%s -device edu,addr=%d.0,"
+                         "dma_mask=0xffffffffffffffff",
+                         machine_opts ? "," : "",
+                         machine_opts ? machine_opts : "", EDU_SLOT);
+    qtest_irq_intercept_out_named(c->qts, DART_PCIE_QOM, "sysbus-irq");
+    qpci_init_generic(&c->bus, c->qts, NULL, false);
+    c->edu = qpci_device_find(&c->bus.bus, QPCI_DEVFN(EDU_SLOT, 0));
+    g_assert(c->edu);
+    edu_enable(c);
+}
+
+static void ctx_stop(Ctx *c)
+{
+    g_free(c->edu);
+    qtest_quit(c->qts);
+}
+
+static void edu_dma(Ctx *c, uint64_t src, uint64_t dst, bool to_ram)
+{
+    qpci_io_writeq(c->edu, c->bar, EDU_DMA_SRC, src);
+    qpci_io_writeq(c->edu, c->bar, EDU_DMA_DST, dst);
+    qpci_io_writeq(c->edu, c->bar, EDU_DMA_CNT, XFER);
+    qpci_io_writeq(c->edu, c->bar, EDU_DMA_CMD,
+                   EDU_DMA_RUN | (to_ram ? EDU_DMA_TO_RAM : 0));
+    qtest_clock_step(c->qts, EDU_DMA_NS);
+    g_assert_cmphex(qpci_io_readq(c->edu, c->bar, EDU_DMA_CMD) & EDU_DMA_RUN,
+                    ==, 0);
+}
+
+/* edu reads @src into its buffer, then writes it to @dst. */
+static void dma_copy(Ctx *c, uint64_t src, uint64_t dst)
+{
+    edu_dma(c, src, EDU_BUF, false);
+    edu_dma(c, EDU_BUF, dst, true);
+}
+
+/* What firmware put in its PCIe region: its name on each 32-byte line. */
+static bool holds_fw_data(Ctx *c, uint64_t pa)
+{
+    char buf[XFER];
+    char line[33];
+
+    snprintf(line, sizeof(line), "%-31s\n", "pcie-firmware");
+    qtest_memread(c->qts, pa, buf, XFER);
+    return !memcmp(buf, line, 32) && !memcmp(buf + 32, line, 32);
+}
+
+static void fill(Ctx *c, uint64_t pa, uint8_t seed)
+{
+    uint8_t buf[XFER];
+
+    for (int i = 0; i < XFER; i++) {
+        buf[i] = seed + i;
+    }
+    qtest_memwrite(c->qts, pa, buf, XFER);
+}
+
+static bool holds(Ctx *c, uint64_t pa, uint8_t seed)
+{
+    uint8_t buf[XFER];
+
+    qtest_memread(c->qts, pa, buf, XFER);
+    for (int i = 0; i < XFER; i++) {
+        if (buf[i] != (uint8_t)(seed + i)) {
+            return false;
+        }
+    }
+    return true;
+}
+
+static void assert_no_fault(Ctx *c)
+{
+    g_assert_cmphex(rd(c, DART_PCIE, ERROR), ==, 0);
+    g_assert_false(qtest_get_irq(c->qts, 0));
+}
+
+/* The L1 table firmware left behind for @sid, found as Linux would. */
+static uint64_t preset_l1(Ctx *c, uint64_t dart, unsigned sid)
+{
+    uint32_t ttbr = rd(c, dart, TTBR(sid, 0));
+
+    g_assert_cmphex(ttbr & TTBR_VALID, ==, TTBR_VALID);
+    return TTBR_PA(ttbr);
+}
+
+/* Walk the preset tables of @dart stream @sid by hand. */
+static uint64_t walk(Ctx *c, uint64_t dart, unsigned sid, uint64_t iova)
+{
+    uint64_t l1e = qtest_readq(c->qts, preset_l1(c, dart, sid) +
+                               8 * L1_INDEX(iova));
+    uint64_t l2e;
+
+    g_assert_cmphex(l1e & PTE_VALID, ==, PTE_VALID);
+    l2e = qtest_readq(c->qts, PTE_PA(l1e) + 8 * L2_INDEX(iova));
+    g_assert_cmphex(l2e & PTE_VALID, ==, PTE_VALID);
+    g_assert_cmphex(l2e & PTE_SUBPAGE_FULL, ==, PTE_SUBPAGE_FULL);
+    return l2e;
+}
+
+/* What firmware leaves on a locked PCIe DART, at start and after reset */
+static void assert_firmware_state(Ctx *c)
+{
+    uint64_t l1 = preset_l1(c, DART_PCIE, 0);
+
+    g_assert_cmphex(rd(c, DART_PCIE, CONFIG), ==, CONFIG_LOCK);
+    g_assert_cmphex(l1, >=, CARVEOUT);
+    g_assert_cmphex(l1, <, RAM_END);
+    for (int sid = 0; sid < 16; sid++) {
+        g_assert_cmphex(rd(c, DART_PCIE, TCR(sid)), ==, TCR_TRANSLATE);
+        g_assert_cmphex(preset_l1(c, DART_PCIE, sid), ==, l1);
+        for (int i = 1; i < 4; i++) {
+            g_assert_cmphex(rd(c, DART_PCIE, TTBR(sid, i)), ==, 0);
+        }
+    }
+    g_assert_cmphex(PTE_PA(walk(c, DART_PCIE, SID, PCIE_FW_IOVA)), ==,
+                    PCIE_FW_PA);
+    g_assert_cmphex(PTE_PA(walk(c, DART_PCIE, SID, PCIE_FW_IOVA + 0xc000)),
+                    ==, PCIE_FW_PA + 0xc000);
+    g_assert_true(holds_fw_data(c, PCIE_FW_PA));
+}
+
+/* By default only the display DART is preset and locked, as on an M1. */
+static void test_default_display_locked(void)
+{
+    Ctx c;
+    uint64_t fb_pte;
+
+    ctx_start(&c, NULL);
+    g_assert_cmphex(rd(&c, DART_DISP, CONFIG), ==, CONFIG_LOCK);
+    g_assert_cmphex(rd(&c, DART_DISP, TCR(0)), ==, TCR_TRANSLATE);
+    for (int sid = 1; sid < 16; sid++) {
+        g_assert_cmphex(rd(&c, DART_DISP, TCR(sid)), ==, 0);
+    }
+    /* the boot framebuffer, at an IOVA that is not its address */
+    fb_pte = walk(&c, DART_DISP, 0, FB_IOVA);
+    g_assert_cmphex(PTE_PA(fb_pte), ==, FB_PA);
+    g_assert_cmphex(fb_pte & PTE_NO_WRITE, ==, 0);
+    g_assert_cmphex(PTE_PA(walk(&c, DART_DISP, 0, FB_IOVA + 0x2fc000)), ==,
+                    FB_PA + 0x2fc000);
+
+    g_assert_cmphex(rd(&c, DART_PCIE, CONFIG), ==, 0);
+    g_assert_cmphex(rd(&c, DART_PCIE, TCR(SID)), ==, 0);
+    g_assert_cmphex(rd(&c, DART_USB, CONFIG), ==, 0);
+    ctx_stop(&c);
+}
+
+/* What firmware did is there for a user to read. */
+static void test_firmware_property(void)
+{
+    Ctx c;
+    QDict *rsp;
+    const char *desc;
+
+    ctx_start(&c, LOCKED_PCIE);
+    rsp = qtest_qmp(c.qts, "{'execute': 'qom-get', 'arguments':"
+                    " {'path': '/machine', 'property': 'dart-firmware'}}");
+    g_assert(qdict_haskey(rsp, "return"));
+    desc = qdict_get_str(rsp, "return");
+    g_assert_nonnull(strstr(desc, "dart-disp: preset mapped, locked;"));
+    g_assert_nonnull(strstr(desc, "iova 0xa0000000 -> pa 0x83fc00000"
+                            " size 0x300000 rw (framebuffer)"));
+    g_assert_nonnull(strstr(desc, "dart-pcie: preset mapped, locked;"
+                            " streams 0xffff: TCR 0x80, TTBR0 0x"));
+    g_assert_nonnull(strstr(desc, "iova 0xc000000 -> pa 0x83fb00000"
+                            " size 0x10000 rw (pcie-firmware)"));
+    g_assert_nonnull(strstr(desc, "dart-usb: preset none, not locked"));
+    qobject_unref(rsp);
+    ctx_stop(&c);
+}
+
+/* The lock is set before the guest runs; TTBR and TCR are frozen. */
+static void test_locked_at_reset(void)
+{
+    Ctx c;
+    uint32_t ttbr;
+
+    ctx_start(&c, LOCKED_PCIE);
+    assert_firmware_state(&c);
+    ttbr = rd(&c, DART_PCIE, TTBR(SID, 0));
+    for (int sid = 0; sid < 16; sid++) {
+        wr(&c, DART_PCIE, TCR(sid), 0);
+        wr(&c, DART_PCIE, TTBR(sid, 0), 0);
+        wr(&c, DART_PCIE, TTBR(sid, 1), TTBR_VALID | 0x1234);
+        g_assert_cmphex(rd(&c, DART_PCIE, TCR(sid)), ==, TCR_TRANSLATE);
+        g_assert_cmphex(rd(&c, DART_PCIE, TTBR(sid, 0)), ==, ttbr);
+        g_assert_cmphex(rd(&c, DART_PCIE, TTBR(sid, 1)), ==, 0);
+    }
+    assert_firmware_state(&c);
+    ctx_stop(&c);
+}
+
+/* edu reaches the firmware's own region through the preset tables. */
+static void test_preset_translates(void)
+{
+    Ctx c;
+
+    ctx_start(&c, LOCKED_PCIE);
+    qtest_memset(c.qts, PCIE_FW_PA + 0x8000, 0, XFER);
+    dma_copy(&c, PCIE_FW_IOVA, PCIE_FW_IOVA + 0x8000);
+    g_assert_true(holds_fw_data(&c, PCIE_FW_PA + 0x8000));
+    assert_no_fault(&c);
+    ctx_stop(&c);
+}
+
+/*
+ * The preset L1 is ordinary memory: the guest may repoint it, and the
+ * DART uses the edit once the stream is invalidated, not before.
+ */
+static void test_edit_preset_l1(void)
+{
+    Ctx c;
+    uint64_t l1, entry;
+
+    ctx_start(&c, LOCKED_PCIE);
+    l1 = preset_l1(&c, DART_PCIE, SID);
+    entry = l1 + 8 * L1_INDEX(PCIE_FW_IOVA);
+    qtest_memset(c.qts, PCIE_FW_PA + 0x8000, 0, XFER);
+    dma_copy(&c, PCIE_FW_IOVA, PCIE_FW_IOVA + 0x8000);  /* now cached */
+
+    /* a table of the guest's own, for the same IOVAs */
+    fill(&c, BUF_A, 0x51);
+    qtest_memset(c.qts, BUF_B, 0, XFER);
+    qtest_memset(c.qts, NEW_L2, 0, PAGE_SIZE);
+    qtest_writeq(c.qts, NEW_L2 + 8 * L2_INDEX(PCIE_FW_IOVA),
+                 BUF_A | PTE_VALID | PTE_SUBPAGE_FULL);
+    qtest_writeq(c.qts, NEW_L2 + 8 * L2_INDEX(PCIE_FW_IOVA + 0x8000),
+                 BUF_B | PTE_VALID | PTE_SUBPAGE_FULL);
+    qtest_writeq(c.qts, entry, NEW_L2 | PTE_VALID);
+
+    /* not invalidated: the old translations still hold */
+    qtest_memset(c.qts, PCIE_FW_PA + 0x8000, 0, XFER);
+    dma_copy(&c, PCIE_FW_IOVA, PCIE_FW_IOVA + 0x8000);
+    g_assert_true(holds_fw_data(&c, PCIE_FW_PA + 0x8000));
+    g_assert_false(holds(&c, BUF_B, 0x51));
+
+    /* invalidation works on a locked DART */
+    wr(&c, DART_PCIE, STREAM_SELECT, BIT(SID));
+    wr(&c, DART_PCIE, STREAM_COMMAND, STREAM_COMMAND_INVALIDATE);
+    dma_copy(&c, PCIE_FW_IOVA, PCIE_FW_IOVA + 0x8000);
+    g_assert_true(holds(&c, BUF_B, 0x51));
+    assert_no_fault(&c);
+    ctx_stop(&c);
+}
+
+/* Faults are reported and cleared as usual on a locked DART. */
+static void test_fault_locked(void)
+{
+    Ctx c;
+    uint32_t err;
+
+    ctx_start(&c, LOCKED_PCIE);
+    /* firmware's region is read-write, the rest of the space unmapped */
+    edu_dma(&c, EDU_BUF, 0x30000000, true);
+    err = rd(&c, DART_PCIE, ERROR);
+    g_assert_cmphex(err & ERROR_FLAG, ==, ERROR_FLAG);
+    g_assert_cmphex(ERROR_CODE(err), ==, ERR_NO_PMD);
+    g_assert_cmpuint(ERROR_STREAM(err), ==, SID);
+    g_assert_cmphex(rd(&c, DART_PCIE, ERROR_ADDR_LO), ==, 0x30000000);
+    g_assert_true(qtest_get_irq(c.qts, 0));
+    wr(&c, DART_PCIE, ERROR, err);
+    assert_no_fault(&c);
+    g_assert_cmphex(rd(&c, DART_PCIE, CONFIG), ==, CONFIG_LOCK);
+    ctx_stop(&c);
+}
+
+/* No register write, of any value, anywhere, undoes the lock. */
+static void test_no_unlock(void)
+{
+    static const uint32_t vals[] = { 0, UINT32_MAX, CONFIG_LOCK, 0 };
+    Ctx c;
+
+    ctx_start(&c, LOCKED_PCIE);
+    for (int v = 0; v < ARRAY_SIZE(vals); v++) {
+        for (uint64_t off = 0; off < 0x4000; off += 4) {
+            wr(&c, DART_PCIE, off, vals[v]);
+        }
+        g_assert_cmphex(rd(&c, DART_PCIE, CONFIG) & CONFIG_LOCK, ==,
+                        CONFIG_LOCK);
+    }
+    wr(&c, DART_PCIE, STREAMS_ENABLE, 0xffff);
+    wr(&c, DART_PCIE, ERROR, UINT32_MAX);
+    assert_firmware_state(&c);
+
+    /* and DMA still flows through the preset tables */
+    qtest_memset(c.qts, PCIE_FW_PA + 0x8000, 0, XFER);
+    dma_copy(&c, PCIE_FW_IOVA, PCIE_FW_IOVA + 0x8000);
+    g_assert_true(holds_fw_data(&c, PCIE_FW_PA + 0x8000));
+    ctx_stop(&c);
+}
+
+/* system_reset brings back what firmware left: tables, TTBR, TCR, lock. */
+static void test_system_reset(void)
+{
+    Ctx c;
+    uint64_t l1, entry, old;
+
+    ctx_start(&c, LOCKED_PCIE);
+    l1 = preset_l1(&c, DART_PCIE, SID);
+    entry = l1 + 8 * L1_INDEX(PCIE_FW_IOVA);
+    old = qtest_readq(c.qts, entry);
+    qtest_writeq(c.qts, entry, 0);
+    qtest_memset(c.qts, PCIE_FW_PA, 0, 0x10000);
+    wr(&c, DART_PCIE, STREAM_SELECT, BIT(SID));
+    wr(&c, DART_PCIE, STREAM_COMMAND, STREAM_COMMAND_INVALIDATE);
+    edu_dma(&c, PCIE_FW_IOVA, EDU_BUF, false);
+    g_assert_cmphex(rd(&c, DART_PCIE, ERROR) & ERROR_FLAG, ==, ERROR_FLAG);
+
+    qtest_system_reset(c.qts);
+    g_assert_cmphex(qtest_readq(c.qts, entry), ==, old);
+    g_assert_cmphex(rd(&c, DART_PCIE, ERROR), ==, 0);
+    assert_firmware_state(&c);
+    g_assert_cmphex(rd(&c, DART_DISP, CONFIG), ==, CONFIG_LOCK);
+
+    edu_enable(&c);
+    qtest_memset(c.qts, PCIE_FW_PA + 0x8000, 0, XFER);
+    dma_copy(&c, PCIE_FW_IOVA, PCIE_FW_IOVA + 0x8000);
+    g_assert_true(holds_fw_data(&c, PCIE_FW_PA + 0x8000));
+    assert_no_fault(&c);
+    ctx_stop(&c);
+}
+
+/* Preset but unlocked: the guest may take the DART over. */
+static void test_preset_unlocked(void)
+{
+    Ctx c;
+
+    ctx_start(&c, "pcie-dart-preset=empty");
+    g_assert_cmphex(rd(&c, DART_PCIE, CONFIG), ==, 0);
+    g_assert_cmphex(rd(&c, DART_PCIE, TCR(SID)), ==, TCR_TRANSLATE);
+    preset_l1(&c, DART_PCIE, SID);
+    /* empty: nothing is mapped, not even firmware's region */
+    edu_dma(&c, PCIE_FW_IOVA, EDU_BUF, false);
+    g_assert_cmphex(ERROR_CODE(rd(&c, DART_PCIE, ERROR)), ==, ERR_NO_PMD);
+    wr(&c, DART_PCIE, ERROR, UINT32_MAX);
+    wr(&c, DART_PCIE, TCR(SID), 0);
+    g_assert_cmphex(rd(&c, DART_PCIE, TCR(SID)), ==, 0);
+    ctx_stop(&c);
+}
+
+/* Combinations that make no sense stop QEMU with a one-line error. */
+static void test_bad_options(void)
+{
+    static const struct {
+        const char *args;
+        const char *error;
+    } cases[] = {
+        { "-M apple-virt,pcie-dart-locked=on",
+          "pcie-dart-locked=on needs pcie-dart-preset=empty or mapped" },
+        { "-M apple-virt,disp-dart-preset=none",
+          "disp-dart-locked=on needs disp-dart-preset=empty or mapped" },
+        { "-M apple-virt,usb-dart-preset=full", "usb-dart-preset" },
+        { "-M apple-virt,usb-dart-locked=maybe", "usb-dart-locked" },
+        { "-M apple-virt -m 64M", "at least 128 MiB of RAM" },
+    };
+    const char *qemu = g_getenv("QTEST_QEMU_BINARY");
+
+    g_assert(qemu);
+    for (int i = 0; i < ARRAY_SIZE(cases); i++) {
+        g_autofree char *cmd = g_strdup_printf("%s %s -S -display none"
+                                               " -nodefaults", qemu,
+                                               cases[i].args);
+        g_autofree char *out = NULL, *err = NULL;
+        g_auto(GStrv) argv = NULL;
+        int status;
+
+        g_assert_true(g_shell_parse_argv(cmd, NULL, &argv, NULL));
+        g_assert_true(g_spawn_sync(NULL, argv, NULL, G_SPAWN_DEFAULT, NULL,
+                                   NULL, &out, &err, &status, NULL));
+        g_assert_true(WIFEXITED(status) && WEXITSTATUS(status) != 0);
+        g_assert_nonnull(strstr(err, cases[i].error));
+        g_assert_cmpint(strchr(err, '\n') - err + 1, ==, strlen(err));
+    }
+}
+
+int main(int argc, char **argv)
+{
+    g_test_init(&argc, &argv, NULL);
+
+    qtest_add_func("/apple-dart/locked/default-display-locked",
+                   test_default_display_locked);
+    qtest_add_func("/apple-dart/locked/firmware-property",
+                   test_firmware_property);
+    qtest_add_func("/apple-dart/locked/locked-at-reset", test_locked_at_reset);
+    qtest_add_func("/apple-dart/locked/preset-translates",
+                   test_preset_translates);
+    qtest_add_func("/apple-dart/locked/edit-preset-l1", test_edit_preset_l1);
+    qtest_add_func("/apple-dart/locked/fault", test_fault_locked);
+    qtest_add_func("/apple-dart/locked/no-unlock", test_no_unlock);
+    qtest_add_func("/apple-dart/locked/system-reset", test_system_reset);
+    qtest_add_func("/apple-dart/locked/preset-unlocked",
+                   test_preset_unlocked);
+    qtest_add_func("/apple-dart/locked/bad-options", test_bad_options);
+    return g_test_run();
+}
