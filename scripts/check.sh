@@ -1,15 +1,14 @@
 #!/usr/bin/env bash
 # Run the project's tests against build/. With an argument, only that
-# suite ("qtest"). Prints one "<suite>: N passed, N failed" line per
-# suite and a total; exits non-zero if anything failed. Suites: qtest,
-# linux.
+# suite. Prints one "<suite>: N passed, N failed" line per suite and a
+# total; exits non-zero if anything failed. Suites: qtest, dtb, linux.
 set -uo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
 build="$top/build"
 only=${1:-}
 # Kernel series (Debian linux-source-X.Y) and page size (KiB) to boot.
-LINUX_TESTS=${LINUX_TESTS:-"6.12:16 6.12:4"}
+LINUX_TESTS=${LINUX_TESTS:-"6.12:16 7.2:16 6.12:4"}
 total_pass=0
 total_fail=0
 
@@ -34,8 +33,15 @@ run_tap() {
 }
 
 if [ -z "$only" ] || [ "$only" = qtest ]; then
-    run_tap qtest env QTEST_QEMU_BINARY="$build/qemu-system-aarch64" \
-        "$build/qemu-build/tests/qtest/apple-dart-test" --tap -k
+    for t in apple-dart-test apple-dart-locked-test; do
+        run_tap "qtest-${t%-test}" env \
+            QTEST_QEMU_BINARY="$build/qemu-system-aarch64" \
+            "$build/qemu-build/tests/qtest/$t" --tap -k
+    done
+fi
+
+if [ -z "$only" ] || [ "$only" = dtb ]; then
+    run_tap dtb "$top/scripts/dtb-test.sh"
 fi
 
 # Linux boot tests: unmodified kernels built from Debian's sources.

@@ -23,7 +23,7 @@ use_version() {
 
 use_version "$QEMU_DEB_VERSION"
 debian_apt_init
-if ! apt-cache "${APT_OPTS[@]}" showsrc "qemu=$version" 2>/dev/null | grep -q '^Version:'; then
+if ! apt-cache "${APT_OPTS[@]}" showsrc qemu 2>/dev/null | grep -qx "Version: $version"; then
     # Stable point releases replace the pinned version on the mirror; take
     # the newest of the same series rather than failing.
     series=$(echo "$upstream" | cut -d. -f1-2)

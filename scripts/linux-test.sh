@@ -17,6 +17,19 @@ work="$top/build/$name"
 
 n=0
 failed=0
+
+# Copy the console through, noting in $1 when the guest's first check
+# line went by.
+stamp_first_check() {
+    local line
+    while IFS= read -r line || [ -n "$line" ]; do
+        printf '%s\n' "$line"
+        if [ ! -s "$1" ] && [[ $line == "CHECK begin"* ]]; then
+            date +%s.%N > "$1"
+        fi
+    done
+}
+
 result() {     # result OK DESCRIPTION
     n=$((n + 1))
     if [ "$1" = 0 ]; then
@@ -42,35 +55,56 @@ mkdir -p "$work"
 head -c $((4 * 1024 * 1024)) /dev/urandom > "$work/read.img"
 read_sha=$(sha256sum "$work/read.img" | cut -d' ' -f1)
 truncate -s 2M "$work/write.img"
+head -c $((3 * 1024 * 1024)) /dev/urandom > "$work/usb.img"
+usb_sha=$(sha256sum "$work/usb.img" | cut -d' ' -f1)
 
-# edu (slot 3) is the fault victim, the disks sit in slots 4 and 5.
+# edu (slot 3) is the fault victim, the disks sit in slots 4 and 5; a
+# usb-storage disk hangs off the platform XHCI behind the USB DART.
 start=$(date +%s.%N)
 timeout 300 "$qemu" -M apple-virt -m 1G -smp 2 -nographic -no-reboot \
     -kernel "$kernel" -initrd "$initrd" \
-    -append "console=ttyAMA0 apple_virt.test=1 panic=-1" \
+    -append "console=ttyAMA0 apple_virt.test=1 panic=-1 usb-storage.delay_use=0" \
     -device edu,addr=3.0 \
     -drive if=none,id=rd,file="$work/read.img",format=raw,readonly=on \
     -device virtio-blk-pci,addr=4.0,drive=rd \
     -drive if=none,id=wr,file="$work/write.img",format=raw \
     -device virtio-blk-pci,addr=5.0,drive=wr \
+    -drive if=none,id=ud,file="$work/usb.img",format=raw,readonly=on \
+    -device usb-storage,drive=ud \
     -trace apple_dart_walk -D "$work/trace.log" \
-    < /dev/null > "$work/console.log" 2>&1
-rc=$?
+    < /dev/null 2>&1 | stamp_first_check "$work/first-check" > "$work/console.log"
+rc=${PIPESTATUS[0]}
 end=$(date +%s.%N)
 log="$work/console.log"
-first_check=$(grep -m1 -n 'CHECK begin' "$log" >/dev/null && echo yes)
 
 check "QEMU exited by itself (rc $rc)" test "$rc" -eq 0
 check "guest ran its checks to the end" grep -q '^CHECK end' "$log"
-echo "# $name: boot to power-off in $(echo "$end - $start" | bc) s"
-
-if [ "$page_kb" = 16 ]; then
-    dart_re='DART \[pagesize 4000, 16 streams, bypass support: 1, bypass forced: 0'
-else
-    dart_re='DART \[pagesize 4000, 16 streams, bypass support: 1, bypass forced: 1'
+if [ -s "$work/first-check" ]; then
+    echo "# $name: QEMU start to the guest's first check:" \
+         "$(echo "$(cat "$work/first-check") - $start" | bc) s"
 fi
+echo "# $name: QEMU start to power-off: $(echo "$end - $start" | bc) s"
+
+# 6.12 prints no address sizes; 7.x adds "AS <ias> -> <oas>".
+case $series in
+6.*) as='' ;;
+*)   as=', AS 32 -> 36' ;;
+esac
+forced=0
+[ "$page_kb" = 16 ] || forced=1
+dart_re="DART \\[pagesize 4000, 16 streams, bypass support: 1, bypass forced: $forced$as\\] initialized"
 check "driver initialized the PCIe DART ($dart_re)" \
-    grep -q "^CHECK dart-init.*$dart_re" "$log"
+    grep -q "^CHECK dart-init .*9100000.iommu: $dart_re" "$log"
+check "driver initialized the USB DART" \
+    grep -q "^CHECK dart-init .*9110000.iommu: $dart_re" "$log"
+check "the driver found the display DART locked by firmware, and left it" \
+    grep -q '^CHECK dart-locked .*9120000.iommu: DART is locked down until reboot: 00008000' "$log"
+check "simplefb drives the boot framebuffer" \
+    grep -q '^CHECK fb0 simple 1024,768' "$log"
+check "the USB controller is in an IOMMU group" \
+    grep -q '^CHECK iommu-group [0-9]* 9200000.usb ' "$log"
+check "guest read the USB disk intact through the USB DART" \
+    grep -q "^CHECK read-sha256 sda $usb_sha" "$log"
 check "virtio-blk 00:04.0 is in an IOMMU group" \
     grep -q '^CHECK iommu-group [0-9]* 0000:00:04.0' "$log"
 check "guest read the disk image intact through the DART" \
@@ -82,13 +116,19 @@ check "host found the pattern the guest wrote" test -n "$wrote" -a "$wrote" = "$
 if [ "$page_kb" = 16 ]; then
     check "the read disk's stream translates (TCR 0x80)" \
         grep -q '^CHECK disk vda slot 04 tcr 0x00000080' "$log"
-    check "the DART walked tables for streams 4 and 5" \
-        sh -c "grep -q 'stream 4 ' '$work/trace.log' && grep -q 'stream 5 ' '$work/trace.log'"
+    check "the USB disk's stream translates (TCR 0x80)" \
+        grep -q '^CHECK usb-disk sda tcr 0x00000080' "$log"
+    check "the PCIe DART walked tables for streams 4 and 5" \
+        sh -c "grep -q 'apple_dart_walk dart-pcie: stream 4 ' '$work/trace.log' && grep -q 'apple_dart_walk dart-pcie: stream 5 ' '$work/trace.log'"
+    check "the USB DART walked tables for the XHCI's stream 1" \
+        grep -q 'apple_dart_walk dart-usb: stream 1 ' "$work/trace.log"
     check "edu's DMA to an unmapped IOVA made Linux report a translation fault" \
         grep -q '^CHECK fault.*translation fault: .*stream:3 .*0xbadd000' "$log"
 else
     check "the read disk's stream bypasses (TCR 0x1100)" \
         grep -q '^CHECK disk vda slot 04 tcr 0x00001100' "$log"
+    check "the USB disk's stream bypasses (TCR 0x1100)" \
+        grep -q '^CHECK usb-disk sda tcr 0x00001100' "$log"
 fi
 check "no WARN, BUG or Oops" sh -c "! grep -q '^CHECK bad' '$log'"
 unexpected=$(grep '^CHECK fault' "$log" | grep -v 'stream:3 ' || true)

@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# Check the devicetree apple-virt hands to the kernel: dtc must decompile
+# it without a single warning, and the DART wiring must be what the
+# apple,dart binding and the Linux driver expect.
+#
+#   dtb-test.sh [MACHINE_OPTIONS...]    e.g. dtb-test.sh "" ",dart=t8110"
+#
+# Each argument is appended to "-M apple-virt"; without arguments the
+# default machine is checked. Prints TAP; exits non-zero on failure.
+set -uo pipefail
+
+top=$(cd "$(dirname "$0")/.." && pwd)
+qemu="$top/build/qemu-system-aarch64"
+work="$top/build/dtb-test"
+rm -rf "$work"
+mkdir -p "$work"
+
+n=0
+failed=0
+result() {     # result OK DESCRIPTION
+    n=$((n + 1))
+    if [ "$1" = 0 ]; then
+        echo "ok $n - $2"
+    else
+        echo "not ok $n - $2"
+        failed=$((failed + 1))
+    fi
+}
+
+[ $# -gt 0 ] || set -- ""
+i=0
+for opts in "$@"; do
+    i=$((i + 1))
+    m="apple-virt$opts"
+    dtb="$work/$i.dtb"
+    "$qemu" -M "$m,dumpdtb=$dtb" -display none > "$work/$i.qemu.log" 2>&1
+    result $? "$m: dumpdtb"
+    dtc -I dtb -O dts -o "$work/$i.dts" "$dtb" > "$work/$i.dtc.log" 2>&1
+    rc=$?
+    [ -s "$work/$i.dtc.log" ] && sed 's/^/# /' "$work/$i.dtc.log"
+    result $(( rc != 0 || $(wc -c < "$work/$i.dtc.log") != 0 )) \
+        "$m: dtc decompiles the devicetree without warnings"
+    dts="$work/$i.dts"
+    # every DART: one reg of 0x4000, one interrupt, #iommu-cells = 1
+    darts=$(grep -c 'compatible = "apple,.*-dart' "$dts")
+    cells=$(grep -c '#iommu-cells = <0x01>' "$dts")
+    result $(( darts < 2 || darts != cells )) \
+        "$m: $darts DART nodes, each with #iommu-cells = <1>"
+    grep -q 'iommu-map = <0x00 0x[0-9a-f]* 0x00 0x01 0x08' "$dts"
+    result $? "$m: PCIe maps RIDs to DART streams with iommu-map"
+    grep -A8 'usb@9200000' "$dts" | grep -q 'iommus = <0x[0-9a-f]* 0x01>'
+    result $? "$m: the XHCI names its DART stream with iommus"
+done
+[ "$failed" -eq 0 ]
