@@ -9,6 +9,8 @@ build="$top/build"
 only=${1:-}
 # Kernel series (Debian linux-source-X.Y) and page size (KiB) to boot.
 LINUX_TESTS=${LINUX_TESTS:-"6.12:16 7.2:16 6.12:4"}
+# Kernel series and locked-DART scenario (scripts/linux-locked-test.sh).
+LOCKED_TESTS=${LOCKED_TESTS:-"6.12:pcie 7.2:pcie"}
 total_pass=0
 total_fail=0
 
@@ -41,13 +43,18 @@ if [ -z "$only" ] || [ "$only" = qtest ]; then
 fi
 
 if [ -z "$only" ] || [ "$only" = dtb ]; then
-    run_tap dtb "$top/scripts/dtb-test.sh"
+    run_tap dtb "$top/scripts/dtb-test.sh" "" \
+        ",pcie-dart-preset=mapped,pcie-dart-locked=on,usb-dart-preset=empty"
 fi
 
 # Linux boot tests: unmodified kernels built from Debian's sources.
 if [ -z "$only" ] || [ "$only" = linux ]; then
     for k in $LINUX_TESTS; do
         run_tap "linux-${k/:/-}k" "$top/scripts/linux-test.sh" "${k%%:*}" "${k##*:}"
+    done
+    for k in $LOCKED_TESTS; do
+        run_tap "linux-${k%%:*}-locked-${k##*:}" \
+            "$top/scripts/linux-locked-test.sh" "${k%%:*}" "${k##*:}"
     done
 fi
 
