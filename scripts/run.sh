@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Boot Linux on apple-virt with its disks behind the PCIe DART, to a shell
+# Boot Linux on apple-virt with disks behind its DARTs, to a shell
 # on the serial console (quit: Ctrl-A X). By default the project's own
 # kernel (Debian's linux-source 6.12, 16 KiB pages) and initramfs.
 #
@@ -20,13 +20,19 @@ if [ -z "$initrd" ] && [ -z "${KERNEL:-}" ]; then
 fi
 disk="$top/build/run-disk.img"
 [ -f "$disk" ] || truncate -s 64M "$disk"
+usb="$top/build/run-usb.img"
+[ -f "$usb" ] || truncate -s 16M "$usb"
 
 args=(-M apple-virt -m 1G -smp 2 -nographic
-      -kernel "$kernel" -append "${APPEND:-console=ttyAMA0}"
+      -kernel "$kernel"
+      -append "${APPEND:-console=ttyAMA0 usb-storage.delay_use=0}"
       -drive if=none,id=disk0,file="$disk",format=raw
-      -device virtio-blk-pci,addr=4.0,drive=disk0)
+      -device virtio-blk-pci,addr=4.0,drive=disk0
+      -drive if=none,id=usb0,file="$usb",format=raw
+      -device usb-storage,drive=usb0)
 [ -n "$initrd" ] && args+=(-initrd "$initrd")
-echo "apple-virt: virtio-blk (build/run-disk.img) in slot 4 = PCIe DART stream 4." >&2
+echo "apple-virt: virtio-blk (build/run-disk.img) in slot 4 = PCIe DART stream 4;" >&2
+echo "           usb-storage (build/run-usb.img) on the XHCI = USB DART stream 1." >&2
 echo "Ctrl-A X quits, Ctrl-A C switches to the QEMU monitor." >&2
 # shellcheck disable=SC2086
 exec "$qemu" "${args[@]}" ${QEMU_OPTS:-}
