@@ -3,7 +3,10 @@
 # on the serial console (quit: Ctrl-A X). By default the project's own
 # kernel (Debian's linux-source 6.12, 16 KiB pages) and initramfs.
 #
-#   KERNEL=Image INITRD=initrd.gz APPEND="..." QEMU_OPTS="..." make run
+#   KERNEL=Image INITRD=initrd.gz|none APPEND="..." QEMU_OPTS="..." make run
+#
+# QEMU_OPTS may add machine options: QEMU_OPTS="-M pcie-dart-locked=on,..."
+
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -15,8 +18,12 @@ if [ -z "$kernel" ]; then
     echo "make run: building the guest kernel if needed (first time ~8 min)" >&2
     kernel=$("$top/scripts/build-kernel.sh" 6.12 16)
 fi
-if [ -z "$initrd" ] && [ -z "${KERNEL:-}" ]; then
+# The project's busybox initramfs suits any kernel; INITRD=none boots
+# without one.
+if [ -z "$initrd" ]; then
     initrd=$("$top/scripts/build-initramfs.sh")
+elif [ "$initrd" = none ]; then
+    initrd=
 fi
 disk="$top/build/run-disk.img"
 [ -f "$disk" ] || truncate -s 64M "$disk"
