@@ -40,7 +40,7 @@ if [ ! -f "$obj/build.ninja" ] || [ "$(cat "$obj/.apple-dart-config" 2>/dev/null
         --target-list=aarch64-softmmu \
         --without-default-features --without-default-devices \
         --with-devices-aarch64=apple-virt \
-        --enable-fdt=system --enable-slirp \
+        --enable-fdt=system --enable-slirp --enable-pixman --enable-vnc \
         --disable-docs --disable-tools --disable-install-blobs --enable-werror \
         --enable-trace-backends=log \
         > "$obj/configure.log" 2>&1) ||
