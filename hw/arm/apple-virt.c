@@ -13,7 +13,9 @@
  * "virt" machine. Every device on the root bus in slot S < 16 reaches
  * memory through stream S of the PCIe DART. A platform XHCI controller,
  * like M1's USB controllers, sits behind a DART of its own and is tied to
- * it with "iommus" in the devicetree.
+ * it with "iommus" in the devicetree, and a display engine scans the boot
+ * framebuffer out through a display DART. The machine also plays the
+ * boot firmware, which presets and locks DARTs (apple-virt-fw.c).
  */
 
 #include "qemu/osdep.h"
@@ -26,6 +28,7 @@
 #include "hw/arm/bsa.h"
 #include "hw/arm/fdt.h"
 #include "hw/char/pl011.h"
+#include "hw/display/apple-virt-display.h"
 #include "hw/intc/arm_gicv3_common.h"
 #include "hw/intc/arm_gicv3_its_common.h"
 #include "hw/iommu/apple-dart.h"
@@ -56,6 +59,7 @@ enum {
     AV_DART_USB,
     AV_DART_DISP,
     AV_XHCI,
+    AV_DISPLAY,
     AV_PCIE_MMIO,
     AV_PCIE_PIO,
     AV_PCIE_ECAM,
@@ -75,6 +79,7 @@ static const MemMapEntry apple_virt_memmap[] = {
     [AV_DART_USB] =     { 0x09110000, APPLE_DART_MMIO_SIZE },
     [AV_DART_DISP] =    { 0x09120000, APPLE_DART_MMIO_SIZE },
     [AV_XHCI] =         { 0x09200000, 0x00010000 },
+    [AV_DISPLAY] =      { 0x09300000, APPLE_VIRT_DISPLAY_MMIO_SIZE },
     [AV_PCIE_MMIO] =    { 0x10000000, 0x2eff0000 },
     [AV_PCIE_PIO] =     { 0x3eff0000, 0x00010000 },
     [AV_PCIE_ECAM] =    { 0x4010000000ULL, 0x10000000 },
@@ -267,6 +272,28 @@ static void av_create_pcie(AppleVirtMachineState *avms)
     }
     avms->pci_bus = PCI_HOST_BRIDGE(dev)->bus;
     pci_setup_iommu(avms->pci_bus, &av_pci_iommu_ops, avms);
+}
+
+/*
+ * The display engine: it scans the boot framebuffer out through the
+ * display DART, at the IOVA where firmware mapped it.
+ */
+static void av_create_display(AppleVirtMachineState *avms)
+{
+    DeviceState *dev = qdev_new(TYPE_APPLE_VIRT_DISPLAY);
+
+    object_property_add_child(OBJECT(avms), "display", OBJECT(dev));
+    qdev_prop_set_uint32(dev, "width", AV_FB_WIDTH);
+    qdev_prop_set_uint32(dev, "height", AV_FB_HEIGHT);
+    qdev_prop_set_uint32(dev, "stride", AV_FB_STRIDE);
+    qdev_prop_set_uint64(dev, "iova", AV_FB_IOVA);
+    object_property_set_link(OBJECT(dev), "dma",
+                             OBJECT(apple_dart_stream_mr(avms->dart_disp,
+                                                         AV_DISP_SID)),
+                             &error_abort);
+    sysbus_realize_and_unref(SYS_BUS_DEVICE(dev), &error_fatal);
+    sysbus_mmio_map(SYS_BUS_DEVICE(dev), 0,
+                    apple_virt_memmap[AV_DISPLAY].base);
 }
 
 /* A USB 3 host controller whose DMA goes through the USB DART. */
@@ -501,7 +528,17 @@ static void av_fdt_xhci(AppleVirtMachineState *avms, void *fdt)
 
 static void av_fdt_display(AppleVirtMachineState *avms, void *fdt)
 {
-    av_fdt_dart(fdt, avms->dart_disp, AV_DART_DISP, AV_IRQ_DART_DISP);
+    g_autofree char *node = av_fdt_node("display", AV_DISPLAY);
+    uint32_t dart_phandle;
+
+    dart_phandle = av_fdt_dart(fdt, avms->dart_disp, AV_DART_DISP,
+                               AV_IRQ_DART_DISP);
+    qemu_fdt_add_subnode(fdt, node);
+    qemu_fdt_setprop_string(fdt, node, "compatible",
+                            "qemu,apple-virt-display");
+    av_fdt_reg(fdt, node, AV_DISPLAY);
+    qemu_fdt_setprop_cells(fdt, node, "iommus", dart_phandle, AV_DISP_SID);
+    avms->fw.darts[AV_FW_DART_DISP].client = g_strdup(node);
 }
 
 static void av_create_fdt(AppleVirtMachineState *avms)
@@ -736,6 +773,7 @@ static void apple_virt_init(MachineState *ms)
     avms->dart_disp = av_create_dart(avms, "dart-disp",
                                      apple_virt_memmap[AV_DART_DISP].base,
                                      AV_IRQ_DART_DISP);
+    av_create_display(avms);
 
     av_firmware_init(avms);
     av_create_fdt(avms);
