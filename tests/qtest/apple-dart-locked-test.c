@@ -28,7 +28,7 @@
 #define PCIE_FW_PA          (CARVEOUT + 0x300000ULL)
 #define PCIE_FW_IOVA        0x0c000000ULL
 #define FB_PA               (CARVEOUT + 0x400000ULL)
-#define FB_IOVA             0xa0000000ULL
+#define FB_IOVA             0xa0000000U
 #define DART_PCIE           0x09100000ULL
 #define DART_USB            0x09110000ULL
 #define DART_DISP           0x09120000ULL
@@ -447,6 +447,89 @@ static void test_preset_unlocked(void)
     ctx_stop(&c);
 }
 
+/* The colour at (@x, @y) of a screendump of the display engine. */
+static uint32_t screen_pixel(Ctx *c, const char *ppm, int x, int y)
+{
+    g_autofree char *data = NULL;
+    unsigned width, height, maxval;
+    int header = 0;
+    size_t len;
+    const uint8_t *p;
+
+    qtest_qmp_assert_success(c->qts, "{'execute': 'screendump',"
+                             " 'arguments': {'filename': %s}}", ppm);
+    g_assert_true(g_file_get_contents(ppm, &data, &len, NULL));
+    g_assert_cmpint(sscanf(data, "P6 %u %u %u%n", &width, &height, &maxval,
+                           &header), ==, 3);
+    g_assert_cmpuint(width, ==, 1024);
+    g_assert_cmpuint(height, ==, 768);
+    g_assert_cmpuint(len, ==, header + 1 + width * height * 3);
+    p = (const uint8_t *)data + header + 1 + (y * width + x) * 3;
+    return p[0] << 16 | p[1] << 8 | p[2];
+}
+
+static uint64_t qom_uint(Ctx *c, const char *path, const char *prop)
+{
+    QDict *rsp = qtest_qmp(c->qts, "{'execute': 'qom-get', 'arguments':"
+                           " {'path': %s, 'property': %s}}", path, prop);
+    uint64_t val;
+
+    g_assert(qdict_haskey(rsp, "return"));
+    val = qdict_get_int(rsp, "return");
+    qobject_unref(rsp);
+    return val;
+}
+
+/*
+ * The display engine scans the framebuffer out through the locked
+ * display DART; a guest that breaks the mapping breaks the screen, and
+ * the DART says why.
+ */
+static void test_display_scanout(void)
+{
+    g_autofree char *dir = g_dir_make_tmp("apple-dart-locked-XXXXXX", NULL);
+    g_autofree char *ppm = g_build_filename(dir, "screen.ppm", NULL);
+    uint64_t entry;
+    uint32_t err;
+    Ctx c;
+
+    ctx_start(&c, NULL);
+    /* firmware's splash, read through the DART */
+    g_assert_cmphex(screen_pixel(&c, ppm, 10, 10), ==, 0x203048);
+    g_assert_cmphex(screen_pixel(&c, ppm, 512, 384), ==, 0xffffff);
+    g_assert_cmpuint(qom_uint(&c, "/machine/display", "stat-frames"), >, 0);
+    g_assert_cmpuint(qom_uint(&c, "/machine/display", "stat-scanout-errors"),
+                     ==, 0);
+    g_assert_cmpuint(qom_uint(&c, "/machine/dart-disp", "stat-walks"), >, 0);
+
+    /* what the guest draws in the framebuffer shows */
+    qtest_writel(c.qts, FB_PA + 4 * (20 * 1024 + 30), 0x00abcdef);
+    g_assert_cmphex(screen_pixel(&c, ppm, 30, 20), ==, 0xabcdef);
+
+    /* unmap it from the preset L1 and invalidate: the scan-out fails */
+    entry = preset_l1(&c, DART_DISP, 0) + 8 * L1_INDEX(FB_IOVA);
+    qtest_writeq(c.qts, entry, 0);
+    g_assert_cmphex(screen_pixel(&c, ppm, 30, 20), ==, 0xabcdef);
+    wr(&c, DART_DISP, STREAM_SELECT, BIT(0));
+    wr(&c, DART_DISP, STREAM_COMMAND, STREAM_COMMAND_INVALIDATE);
+    g_assert_cmphex(screen_pixel(&c, ppm, 0, 0), ==, 0xff0000);
+    err = rd(&c, DART_DISP, ERROR);
+    g_assert_cmphex(err & ERROR_FLAG, ==, ERROR_FLAG);
+    g_assert_cmphex(ERROR_CODE(err), ==, ERR_NO_PMD);
+    g_assert_cmpuint(ERROR_STREAM(err), ==, 0);
+    g_assert_cmphex(rd(&c, DART_DISP, ERROR_ADDR_LO), ==, FB_IOVA);
+    g_assert_cmpuint(qom_uint(&c, "/machine/display", "stat-scanout-errors"),
+                     >, 0);
+
+    /* a reset brings firmware's tables, and the picture, back */
+    qtest_system_reset(c.qts);
+    g_assert_cmphex(screen_pixel(&c, ppm, 512, 384), ==, 0xffffff);
+    g_assert_cmphex(rd(&c, DART_DISP, ERROR), ==, 0);
+    ctx_stop(&c);
+    unlink(ppm);
+    rmdir(dir);
+}
+
 /* Combinations that make no sense stop QEMU with a one-line error. */
 static void test_bad_options(void)
 {
@@ -499,6 +582,8 @@ int main(int argc, char **argv)
     qtest_add_func("/apple-dart/locked/system-reset", test_system_reset);
     qtest_add_func("/apple-dart/locked/preset-unlocked",
                    test_preset_unlocked);
+    qtest_add_func("/apple-dart/locked/display-scanout",
+                   test_display_scanout);
     qtest_add_func("/apple-dart/locked/bad-options", test_bad_options);
     return g_test_run();
 }
