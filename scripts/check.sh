@@ -10,7 +10,7 @@ only=${1:-}
 # Kernel series (Debian linux-source-X.Y) and page size (KiB) to boot.
 LINUX_TESTS=${LINUX_TESTS:-"6.12:16 7.2:16 6.12:4"}
 # Kernel series and locked-DART scenario (scripts/linux-locked-test.sh).
-LOCKED_TESTS=${LOCKED_TESTS:-"6.12:pcie 7.2:pcie"}
+LOCKED_TESTS=${LOCKED_TESTS:-"6.12:display 7.2:display 6.12:pcie 7.2:pcie"}
 total_pass=0
 total_fail=0
 

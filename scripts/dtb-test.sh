@@ -50,5 +50,20 @@ for opts in "$@"; do
     result $? "$m: PCIe maps RIDs to DART streams with iommu-map"
     grep -A8 'usb@9200000' "$dts" | grep -q 'iommus = <0x[0-9a-f]* 0x01>'
     result $? "$m: the XHCI names its DART stream with iommus"
+    grep -A8 'display@9300000' "$dts" | grep -q 'iommus = <0x[0-9a-f]* 0x00>'
+    result $? "$m: the display engine names the display DART's stream 0"
+    grep -A8 'display@9300000' "$dts" |
+        grep -qE 'memory-region-names = "firmware(\\0|", ")framebuffer"'
+    result $? "$m: the display engine lists firmware's regions"
+    # firmware's mappings: reg, no-map, iommu-addresses = <&client IOVA SIZE>
+    grep -A5 'framebuffer@83fc00000 {' "$dts" |
+        grep -q 'iommu-addresses = <0x[0-9a-f]* 0x00 0xa0000000 0x00 0x300000>'
+    result $? "$m: the framebuffer's reserved-memory node has iommu-addresses"
+    grep -A8 'framebuffer@83fc00000 {' "$dts" | grep -q 'compatible = "simple-framebuffer"'
+    result $? "$m: /chosen/framebuffer is a simple-framebuffer on the same memory"
+    bad=$(awk '/reserved-memory {/,/^\t};/' "$dts" | grep -c '@[0-9a-f]* {')
+    nomap=$(awk '/reserved-memory {/,/^\t};/' "$dts" | grep -c 'no-map;')
+    result $(( bad == 0 || bad != nomap )) \
+        "$m: $bad reserved-memory regions, all no-map"
 done
 [ "$failed" -eq 0 ]

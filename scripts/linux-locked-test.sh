@@ -10,6 +10,14 @@
 #       translating DART faults: ERROR, the trace and the guest's
 #       messages must say so, and the boot must end by itself.
 #
+#   linux-locked-test.sh SERIES display
+#       The default machine: the display DART is locked with the boot
+#       framebuffer mapped at an IOVA that is not its address, and the
+#       display engine scans it out through the DART. A screendump before
+#       the kernel runs must show firmware's splash, one after the driver
+#       probed must show the framebuffer console's text, and neither the
+#       display engine nor the DART may report a fault.
+#
 # Prints TAP; exits non-zero on failure.
 set -uo pipefail
 
@@ -74,6 +82,64 @@ pcie)
         grep -q 'apple_dart_fault dart-pcie: stream 3 iova 0x801000000 no-pmd' "$work/trace.log"
     check "the driver's reset did not write TTBR/TCR of a locked DART" \
         sh -c "! grep -q apple_dart_locked_write '$work/trace.log'"
+    check "no WARN, BUG or Oops" sh -c "! grep -q '^CHECK bad' '$log'"
+    ;;
+display)
+    qmp() { "$top/scripts/qmp.py" "$work/qmp.sock" "$@"; }
+    stat() {    # stat QOM-PATH PROPERTY
+        qmp "{\"execute\": \"qom-get\", \"arguments\": {\"path\": \"$1\", \"property\": \"$2\"}}"
+    }
+    screendump() {
+        qmp "{\"execute\": \"screendump\", \"arguments\": {\"filename\": \"$1\"}}"
+    }
+    # The guest holds still for the second screendump until it reads a
+    # line on the serial console, which is QEMU's stdin: a FIFO here.
+    mkfifo "$work/serial-in"
+    exec 3<>"$work/serial-in"
+    timeout 300 "$qemu" -M apple-virt -m 1G -smp 2 -nographic -no-reboot -S \
+        -kernel "$kernel" -initrd "$initrd" \
+        -append "console=tty0 console=ttyAMA0 apple_virt.test=display panic=-1" \
+        -qmp unix:"$work/qmp.sock",server=on,wait=off \
+        < "$work/serial-in" > "$log" 2>&1 &
+    qemu_pid=$!
+    for i in $(seq 100); do
+        [ -S "$work/qmp.sock" ] && break
+        sleep 0.1
+    done
+    screendump "$work/before.ppm" > /dev/null
+    qmp '{"execute": "cont"}' > /dev/null
+    for i in $(seq 1200); do
+        grep -q '^CHECK screendump-ready' "$log" && break
+        kill -0 $qemu_pid 2>/dev/null || break
+        sleep 0.1
+    done
+    screendump "$work/after.ppm" > /dev/null
+    frames=$(stat /machine/display stat-frames)
+    scanout_errors=$(stat /machine/display stat-scanout-errors)
+    dart_faults=$(stat /machine/dart-disp stat-faults)
+    echo >&3
+    wait $qemu_pid
+    rc=$?
+    exec 3>&-
+
+    check "QEMU exited by itself (rc $rc)" test "$rc" -eq 0
+    check "guest ran its checks to the end" grep -q '^CHECK end' "$log"
+    check "the driver refused the locked display DART" \
+        grep -q '^CHECK dart-locked .*9120000.iommu: DART is locked down until reboot: 00008000' "$log"
+    check "firmware's TCR is still there (translate)" \
+        grep -q '^CHECK disp-dart-tcr0 0x00000080' "$log"
+    check "simplefb drives the boot framebuffer" \
+        grep -q '^CHECK fb0 simple 1024,768' "$log"
+    ppm() { "$top/scripts/ppm.py" "$@" 2>/dev/null; }
+    check "before the kernel: firmware's splash, read through the DART" \
+        test "$(ppm "$work/before.ppm" 10,10 512,384 | tr '\n' ' ')" = "203048 ffffff "
+    text=$(ppm "$work/after.ppm" count aaaaaa)
+    echo "# $name: $text console text pixels after boot; $frames frames scanned out"
+    check "after the driver's probe: the console's text, still through the DART" \
+        test "${text:-0}" -gt 2000
+    check "no failed scan-out in the display engine ($scanout_errors)" \
+        test "$scanout_errors" = 0
+    check "no fault in the display DART ($dart_faults)" test "$dart_faults" = 0
     check "no WARN, BUG or Oops" sh -c "! grep -q '^CHECK bad' '$log'"
     ;;
 *)
