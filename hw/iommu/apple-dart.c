@@ -7,7 +7,8 @@
  *
  * The DART sits between DMA masters and memory on Apple silicon. Each
  * master is a "stream"; a stream's TCR selects translation, bypass or
- * blocking, and its TTBRs point at two-level page tables. Each DART
+ * blocking, and its TTBRs point at two-level page tables (three with
+ * T8110's FOUR_LEVEL, counting the TTBR as the first). Each DART
  * generation is described by an AppleDARTVariant: its register layout,
  * its PTE format and its sizes, so that the code below holds no
  * per-generation conditionals outside the layout-specific registers.
@@ -58,6 +59,49 @@ REG32(T8020_TTBR, 0x200)
     FIELD(T8020_TTBR, ADDR, 0, 31)
     FIELD(T8020_TTBR, VALID, 31, 1)
 
+/* T8110 layout: t8110, t6020 */
+REG32(T8110_PARAMS3, 0x08)
+    FIELD(T8110_PARAMS3, VER_MIN, 0, 8)
+    FIELD(T8110_PARAMS3, VER_MAJ, 8, 8)
+    FIELD(T8110_PARAMS3, VA_WIDTH, 16, 6)
+    FIELD(T8110_PARAMS3, PA_WIDTH, 24, 6)
+REG32(T8110_PARAMS4, 0x0c)
+    FIELD(T8110_PARAMS4, NUM_SIDS, 0, 9)
+    FIELD(T8110_PARAMS4, NUM_CLIENTS, 16, 9)
+REG32(T8110_TLB_CMD, 0x80)
+    FIELD(T8110_TLB_CMD, STREAM, 0, 8)
+    FIELD(T8110_TLB_CMD, OP, 8, 3)
+    FIELD(T8110_TLB_CMD, BUSY, 31, 1)
+REG32(T8110_ERROR, 0x100)
+    FIELD(T8110_ERROR, CODE, 0, 15)
+    FIELD(T8110_ERROR, STREAM, 20, 8)
+    FIELD(T8110_ERROR, FLAG, 31, 1)
+REG32(T8110_ERROR_MASK, 0x104)
+REG32(T8110_ERROR_ADDR_LO, 0x170)
+REG32(T8110_ERROR_ADDR_HI, 0x174)
+REG32(T8110_ERROR_STREAMS, 0x1c0)
+REG32(T8110_PROTECT, 0x200)
+    FIELD(T8110_PROTECT, TTBR_TCR, 0, 1)
+REG32(T8110_UNPROTECT, 0x204)
+REG32(T8110_PROTECT_LOCK, 0x208)
+REG32(T8110_PERF0, 0x700)
+REG32(T8110_ENABLE_STREAMS, 0xc00)
+REG32(T8110_DISABLE_STREAMS, 0xc20)
+REG32(T8110_TCR, 0x1000)
+    FIELD(T8110_TCR, TRANSLATE_ENABLE, 0, 1)
+    FIELD(T8110_TCR, BYPASS_DART, 1, 1)
+    FIELD(T8110_TCR, BYPASS_DAPF, 2, 1)
+    FIELD(T8110_TCR, FOUR_LEVEL, 3, 1)
+REG32(T8110_TTBR, 0x1400)
+    FIELD(T8110_TTBR, VALID, 0, 1)
+    FIELD(T8110_TTBR, ADDR, 2, 28)      /* PA >> 14 */
+
+#define T8110_TLB_OP_FLUSH_ALL          0
+#define T8110_TLB_OP_FLUSH_STREAM       1
+
+/* PROTECT bits m1n1 names: TTBR/TCR, the 0x4xx registers, TZ config */
+#define T8110_PROTECT_KNOWN     (BIT(0) | BIT(1) | BIT(3) | BIT(4))
+
 /* Error codes of the T8020 layout (bits of ERROR.CODE) */
 #define T8020_ERR_NO_TTBR       BIT(0)
 #define T8020_ERR_NO_PMD        BIT(1)
@@ -65,6 +109,18 @@ REG32(T8020_TTBR, 0x200)
 #define T8020_ERR_WRITE_FAULT   BIT(3)
 #define T8020_ERR_READ_FAULT    BIT(4)
 #define T8020_ERR_SUBPAGE_PROT  BIT(7)
+
+/*
+ * Error codes of the T8110 layout. Nothing public names a subpage
+ * protection code there; the model reports such faults as the access
+ * fault (read or write) they are.
+ */
+#define T8110_ERR_NO_TTBR       BIT(0)
+#define T8110_ERR_NO_PGD        BIT(1)
+#define T8110_ERR_NO_PMD        BIT(2)
+#define T8110_ERR_NO_PTE        BIT(3)
+#define T8110_ERR_WRITE_FAULT   BIT(4)
+#define T8110_ERR_READ_FAULT    BIT(5)
 
 /* Page table entries */
 #define DART_PTE_VALID          BIT_ULL(0)
@@ -115,6 +171,7 @@ typedef struct AppleDARTLayout {
     uint32_t tcr_writable;
     uint32_t tcr_translate;
     uint32_t tcr_bypass;
+    uint32_t tcr_four_level;        /* a third table level, or 0 */
     uint32_t ttbr_valid;
     uint32_t ttbr_addr_mask;        /* PA = (ttbr & mask) << 12 */
     hwaddr ttbr_stride;             /* between streams */
@@ -127,6 +184,10 @@ typedef struct AppleDARTLayout {
     uint32_t fault_code[APPLE_DART_FAULT__MAX];
     hwaddr lock_reg;                /* writing lock_val there locks */
     uint32_t lock_val;
+    hwaddr error_mask;              /* ERROR_MASK register, or 0 */
+    hwaddr error_streams;           /* ERROR_STREAMS bitmap, or 0 */
+    /* PARAMS3 and PARAMS4, for layouts that describe themselves */
+    bool has_params34;
     /* Return true if @offset is one of the layout's own registers. */
     bool (*read)(AppleDARTState *s, hwaddr offset, uint32_t *val);
     bool (*write)(AppleDARTState *s, hwaddr offset, uint32_t val);
@@ -139,13 +200,20 @@ struct AppleDARTVariant {
     const char *compatible;
     const AppleDARTLayout *layout;
     const AppleDARTPTEFormat *pte;
-    unsigned num_streams;
+    unsigned num_streams;           /* default, and the maximum */
     unsigned ttbrs_per_stream;
     hwaddr ttbr_base;
-    unsigned ias;
+    unsigned ias;                   /* defaults */
     unsigned oas;
     bool can_bypass;
     bool can_4k;                    /* 4 KiB pages possible */
+    /*
+     * Generations that describe themselves in PARAMS3/PARAMS4 come in
+     * several sizes: the properties may pick within these ranges.
+     */
+    bool configurable;
+    unsigned ias_min, ias_max;
+    unsigned oas_min, oas_max;
 };
 
 static const AppleDARTPTEFormat dart1_pte = {
@@ -156,9 +224,22 @@ static const AppleDARTPTEFormat dart1_pte = {
     .no_read = BIT_ULL(8),
 };
 
+/*
+ * DART2: PA[41:14] as PA >> 4 in [37:10], so that tables and pages must
+ * be 16 KiB aligned. Bit 1 (NO_CACHE, "realtime" to m1n1) does not
+ * change translation.
+ */
+static const AppleDARTPTEFormat dart2_pte = {
+    .name = "DART2",
+    .pa_mask = MAKE_64BIT_MASK(10, 28),
+    .pa_shift = 4,
+    .no_write = BIT_ULL(2),
+    .no_read = BIT_ULL(3),
+};
+
 static inline bool dart_stream_valid(AppleDARTState *s, unsigned sid)
 {
-    return sid < s->variant->num_streams;
+    return sid < s->num_streams;
 }
 
 static inline const AppleDARTLayout *dart_layout(AppleDARTState *s)
@@ -254,6 +335,14 @@ static void dart_record_fault(AppleDARTState *s, unsigned sid, hwaddr iova,
     const AppleDARTLayout *l = dart_layout(s);
 
     s->stat_faults++;
+    if (l->error_streams) {
+        set_bit32(sid, s->error_streams);
+    }
+    if (s->error_mask & l->fault_code[fault]) {
+        trace_apple_dart_fault_masked(s->trace_name, sid, iova,
+                                      fault_names[fault]);
+        return;
+    }
     if (s->error & l->error_flag) {
         trace_apple_dart_fault_lost(s->trace_name, sid, iova,
                                     fault_names[fault]);
@@ -288,7 +377,7 @@ static bool dart_walk(AppleDARTState *s, unsigned sid, hwaddr iova,
     const AppleDARTLayout *l = dart_layout(s);
     const AppleDARTPTEFormat *f = s->variant->pte;
     const unsigned bits = s->page_shift - 3;     /* index bits per level */
-    const unsigned levels = 2;                   /* below the TTBR */
+    const unsigned levels = (s->tcr[sid] & l->tcr_four_level) ? 3 : 2;
     const unsigned span = s->page_shift + bits * levels;
     uint64_t ttbr_idx = iova >> span;
     hwaddr table;
@@ -380,6 +469,19 @@ static AppleDARTMode dart_stream_mode(AppleDARTState *s, unsigned sid)
     return DART_MODE_BLOCKED;
 }
 
+/*
+ * A subpage window violation, as the layout reports it: T8020 has a code
+ * for it; for T8110 nothing public names one, so it is the access fault.
+ */
+static AppleDARTFault dart_subpage_fault(AppleDARTState *s,
+                                         IOMMUAccessFlags flag)
+{
+    if (dart_layout(s)->fault_code[APPLE_DART_FAULT_SUBPAGE]) {
+        return APPLE_DART_FAULT_SUBPAGE;
+    }
+    return flag & IOMMU_WO ? APPLE_DART_FAULT_WRITE : APPLE_DART_FAULT_READ;
+}
+
 static IOMMUTLBEntry apple_dart_translate(IOMMUMemoryRegion *iommu,
                                           hwaddr addr, IOMMUAccessFlags flag,
                                           int iommu_idx)
@@ -444,7 +546,7 @@ static IOMMUTLBEntry apple_dart_translate(IOMMUMemoryRegion *iommu,
         if (offset < walked.sub_start || offset > walked.sub_end) {
             ret.perm = IOMMU_NONE;
             if (flag != IOMMU_NONE) {
-                dart_record_fault(s, sid, addr, APPLE_DART_FAULT_SUBPAGE);
+                dart_record_fault(s, sid, addr, dart_subpage_fault(s, flag));
             }
             return ret;
         }
@@ -493,7 +595,7 @@ static uint64_t apple_dart_get_min_page_size(IOMMUMemoryRegion *iommu)
 
 unsigned apple_dart_num_streams(AppleDARTState *s)
 {
-    return s->variant->num_streams;
+    return s->num_streams;
 }
 
 const char *apple_dart_compatible(AppleDARTState *s)
@@ -543,13 +645,13 @@ static bool dart_t8020_locked(AppleDARTState *s)
 
 static unsigned dart_stream_words(AppleDARTState *s)
 {
-    return DIV_ROUND_UP(s->variant->num_streams, 32);
+    return DIV_ROUND_UP(s->num_streams, 32);
 }
 
 /* Mask of the valid stream bits of bitmap word @word. */
 static uint32_t dart_stream_word_mask(AppleDARTState *s, unsigned word)
 {
-    unsigned n = s->variant->num_streams;
+    unsigned n = s->num_streams;
 
     if (n >= (word + 1) * 32) {
         return UINT32_MAX;
@@ -670,6 +772,207 @@ static const AppleDARTLayout t8020_layout = {
     .reset = dart_t8020_reset,
 };
 
+/*
+ * T8110 layout
+ */
+
+static bool dart_t8110_locked(AppleDARTState *s)
+{
+    return s->protect & R_T8110_PROTECT_TTBR_TCR_MASK;
+}
+
+static void dart_t8110_reset(AppleDARTState *s)
+{
+    s->protect = 0;
+    s->protect_locked = false;
+}
+
+static void dart_flush_all_streams(AppleDARTState *s)
+{
+    for (unsigned sid = 0; sid < s->num_streams; sid++) {
+        dart_invalidate_stream(s, sid);
+    }
+}
+
+static bool dart_t8110_read(AppleDARTState *s, hwaddr offset, uint32_t *val)
+{
+    unsigned words = dart_stream_words(s);
+
+    switch (offset) {
+    case A_T8110_PARAMS3:
+        *val = FIELD_DP32(0, T8110_PARAMS3, VA_WIDTH, s->ias);
+        *val = FIELD_DP32(*val, T8110_PARAMS3, PA_WIDTH, s->oas);
+        *val = FIELD_DP32(*val, T8110_PARAMS3, VER_MAJ, 2);
+        return true;
+    case A_T8110_PARAMS4:
+        *val = FIELD_DP32(0, T8110_PARAMS4, NUM_SIDS, s->num_streams);
+        *val = FIELD_DP32(*val, T8110_PARAMS4, NUM_CLIENTS, s->num_streams);
+        return true;
+    case A_T8110_TLB_CMD:
+        *val = 0;       /* flushes complete at once: never BUSY */
+        return true;
+    case A_T8110_ERROR_MASK:
+        *val = s->error_mask;
+        return true;
+    case A_T8110_PROTECT:
+        *val = s->protect;
+        return true;
+    case A_T8110_UNPROTECT:
+        *val = 0;
+        return true;
+    case A_T8110_PROTECT_LOCK:
+        *val = s->protect_locked;
+        return true;
+    case A_T8110_PERF0:
+        /* m1n1 polls bit 31 here after a flush: it must read clear */
+        *val = 0;
+        return true;
+    }
+    if (offset >= A_T8110_ERROR_STREAMS &&
+        offset < A_T8110_ERROR_STREAMS + 4 * words) {
+        *val = s->error_streams[(offset - A_T8110_ERROR_STREAMS) / 4];
+        return true;
+    }
+    if (offset >= A_T8110_ENABLE_STREAMS &&
+        offset < A_T8110_ENABLE_STREAMS + 4 * words) {
+        *val = s->streams_enable[(offset - A_T8110_ENABLE_STREAMS) / 4];
+        return true;
+    }
+    if (offset >= A_T8110_DISABLE_STREAMS &&
+        offset < A_T8110_DISABLE_STREAMS + 4 * words) {
+        *val = s->streams_enable[(offset - A_T8110_DISABLE_STREAMS) / 4];
+        return true;
+    }
+    return false;
+}
+
+static void dart_t8110_tlb_cmd(AppleDARTState *s, uint32_t val)
+{
+    unsigned sid = FIELD_EX32(val, T8110_TLB_CMD, STREAM);
+
+    switch (FIELD_EX32(val, T8110_TLB_CMD, OP)) {
+    case T8110_TLB_OP_FLUSH_ALL:
+        dart_flush_all_streams(s);
+        break;
+    case T8110_TLB_OP_FLUSH_STREAM:
+        if (!dart_stream_valid(s, sid)) {
+            qemu_log_mask(LOG_GUEST_ERROR, "%s: TLB_CMD flushes stream %u"
+                          " of %u\n", s->trace_name, sid, s->num_streams);
+            break;
+        }
+        dart_invalidate_stream(s, sid);
+        break;
+    default:
+        qemu_log_mask(LOG_UNIMP, "%s: TLB_CMD 0x%08" PRIx32 ": only flush"
+                      " operations are implemented\n", s->trace_name, val);
+    }
+}
+
+static bool dart_t8110_write(AppleDARTState *s, hwaddr offset, uint32_t val)
+{
+    unsigned words = dart_stream_words(s);
+    unsigned w;
+
+    switch (offset) {
+    case A_T8110_TLB_CMD:
+        dart_t8110_tlb_cmd(s, val);
+        return true;
+    case A_T8110_ERROR_MASK:
+        s->error_mask = val & MAKE_64BIT_MASK(0, R_T8110_ERROR_CODE_LENGTH);
+        return true;
+    case A_T8110_PROTECT:
+        if (val & ~T8110_PROTECT_KNOWN) {
+            qemu_log_mask(LOG_UNIMP, "%s: PROTECT 0x%08" PRIx32 ": unknown"
+                          " bits ignored\n", s->trace_name, val);
+        }
+        if ((val & R_T8110_PROTECT_TTBR_TCR_MASK) && !dart_t8110_locked(s)) {
+            trace_apple_dart_lock(s->trace_name);
+        }
+        s->protect |= val & T8110_PROTECT_KNOWN;
+        return true;
+    case A_T8110_UNPROTECT:
+        if (s->protect_locked) {
+            qemu_log_mask(LOG_GUEST_ERROR, "%s: UNPROTECT 0x%08" PRIx32
+                          " after PROTECT_LOCK ignored\n", s->trace_name,
+                          val);
+            return true;
+        }
+        s->protect &= ~val;
+        return true;
+    case A_T8110_PROTECT_LOCK:
+        /* Whatever was written, protection now stays until reset. */
+        s->protect_locked = true;
+        return true;
+    case A_T8110_PARAMS3:
+    case A_T8110_PARAMS4:
+        qemu_log_mask(LOG_GUEST_ERROR, "%s: write to read-only register 0x%"
+                      HWADDR_PRIx "\n", s->trace_name, offset);
+        return true;
+    }
+    if (offset >= A_T8110_ERROR_STREAMS &&
+        offset < A_T8110_ERROR_STREAMS + 4 * words) {
+        /* write 1 to clear, as Linux's interrupt handler does */
+        s->error_streams[(offset - A_T8110_ERROR_STREAMS) / 4] &= ~val;
+        return true;
+    }
+    if (offset >= A_T8110_ENABLE_STREAMS &&
+        offset < A_T8110_ENABLE_STREAMS + 4 * words) {
+        w = (offset - A_T8110_ENABLE_STREAMS) / 4;
+        s->streams_enable[w] |= val & dart_stream_word_mask(s, w);
+        return true;
+    }
+    if (offset >= A_T8110_DISABLE_STREAMS &&
+        offset < A_T8110_DISABLE_STREAMS + 4 * words) {
+        w = (offset - A_T8110_DISABLE_STREAMS) / 4;
+        s->streams_enable[w] &= ~val;
+        return true;
+    }
+    return false;
+}
+
+static const AppleDARTLayout t8110_layout = {
+    .name = "T8110",
+    .tcr_base = A_T8110_TCR,
+    .tcr_writable = R_T8110_TCR_TRANSLATE_ENABLE_MASK |
+                    R_T8110_TCR_BYPASS_DART_MASK |
+                    R_T8110_TCR_BYPASS_DAPF_MASK |
+                    R_T8110_TCR_FOUR_LEVEL_MASK,
+    .tcr_translate = R_T8110_TCR_TRANSLATE_ENABLE_MASK,
+    .tcr_bypass = R_T8110_TCR_BYPASS_DART_MASK,
+    .tcr_four_level = R_T8110_TCR_FOUR_LEVEL_MASK,
+    .ttbr_valid = R_T8110_TTBR_VALID_MASK,
+    .ttbr_addr_mask = R_T8110_TTBR_ADDR_MASK,  /* PA >> 14 << 2 = PA >> 12 */
+    .ttbr_stride = 4,
+    .error = A_T8110_ERROR,
+    .error_addr_lo = A_T8110_ERROR_ADDR_LO,
+    .error_addr_hi = A_T8110_ERROR_ADDR_HI,
+    .error_flag = R_T8110_ERROR_FLAG_MASK,
+    .error_stream_shift = R_T8110_ERROR_STREAM_SHIFT,
+    .error_stream_len = R_T8110_ERROR_STREAM_LENGTH,
+    .fault_code = {
+        [APPLE_DART_FAULT_NO_TTBR] = T8110_ERR_NO_TTBR,
+        [APPLE_DART_FAULT_NO_PGD] = T8110_ERR_NO_PGD,
+        [APPLE_DART_FAULT_NO_PMD] = T8110_ERR_NO_PMD,
+        [APPLE_DART_FAULT_NO_PTE] = T8110_ERR_NO_PTE,
+        [APPLE_DART_FAULT_READ] = T8110_ERR_READ_FAULT,
+        [APPLE_DART_FAULT_WRITE] = T8110_ERR_WRITE_FAULT,
+        [APPLE_DART_FAULT_SUBPAGE] = 0,     /* see dart_subpage_fault() */
+    },
+    .error_mask = A_T8110_ERROR_MASK,
+    .error_streams = A_T8110_ERROR_STREAMS,
+    .has_params34 = true,
+    .lock_reg = A_T8110_PROTECT,
+    .lock_val = R_T8110_PROTECT_TTBR_TCR_MASK,
+    .read = dart_t8110_read,
+    .write = dart_t8110_write,
+    .locked = dart_t8110_locked,
+    .reset = dart_t8110_reset,
+};
+
+/*
+ * The generations
+ */
+
 static const AppleDARTVariant t8103_variant = {
     .compatible = "apple,t8103-dart",
     .layout = &t8020_layout,
@@ -681,6 +984,62 @@ static const AppleDARTVariant t8103_variant = {
     .oas = 36,
     .can_bypass = true,
     .can_4k = true,
+};
+
+/*
+ * The USB4/Thunderbolt DART of M1: 64 streams, TTBRs further up, no
+ * bypass. With 64 streams a second STREAMS_ENABLE word would sit at 0x100,
+ * where stream 0's TCR is; Linux's reset writes 0xffffffff there all the
+ * same. The model keeps TCR 0 there (streams 32-63 stay enabled), so the
+ * write lands in TCR 0 and is masked like any TCR write.
+ */
+static const AppleDARTVariant t8103_usb4_variant = {
+    .compatible = "apple,t8103-usb4-dart",
+    .layout = &t8020_layout,
+    .pte = &dart1_pte,
+    .num_streams = 64,
+    .ttbrs_per_stream = 4,
+    .ttbr_base = 0x400,
+    .ias = 32,
+    .oas = 36,
+    .can_bypass = false,
+    .can_4k = true,
+};
+
+/* M1 Pro/Max: T8020 registers with DART2 page tables. */
+static const AppleDARTVariant t6000_variant = {
+    .compatible = "apple,t6000-dart",
+    .layout = &t8020_layout,
+    .pte = &dart2_pte,
+    .num_streams = 16,
+    .ttbrs_per_stream = 4,
+    .ttbr_base = A_T8020_TTBR,
+    .ias = 32,
+    .oas = 42,
+    .can_bypass = true,
+    .can_4k = false,
+};
+
+/*
+ * M2 and later: the T8110 layout describes its size in PARAMS3/PARAMS4,
+ * one TTBR per stream, and four-level tables for a VA wider than 36 bits.
+ */
+static const AppleDARTVariant t8110_variant = {
+    .compatible = "apple,t8110-dart",
+    .layout = &t8110_layout,
+    .pte = &dart2_pte,
+    .num_streams = 16,
+    .ttbrs_per_stream = 1,
+    .ttbr_base = A_T8110_TTBR,
+    .ias = 36,
+    .oas = 42,
+    .can_bypass = true,
+    .can_4k = false,
+    .configurable = true,
+    .ias_min = 32,
+    .ias_max = 47,      /* four levels of 16 KiB tables */
+    .oas_min = 36,
+    .oas_max = 42,      /* what DART2 entries can hold */
 };
 
 /* Is @offset the TCR of a stream? Set *sid if so. */
@@ -822,9 +1181,10 @@ unsigned apple_dart_page_shift(AppleDARTState *s)
     return s->page_shift;
 }
 
+/* Firmware uses a third level when the VA is wider than two can cover. */
 unsigned apple_dart_table_levels(AppleDARTState *s)
 {
-    return 2;
+    return dart_layout(s)->tcr_four_level && s->ias > 36 ? 3 : 2;
 }
 
 unsigned apple_dart_ttbrs_per_stream(AppleDARTState *s)
@@ -846,7 +1206,10 @@ hwaddr apple_dart_ttbr_offset(AppleDARTState *s, unsigned sid, unsigned idx)
 
 uint32_t apple_dart_tcr_translate(AppleDARTState *s)
 {
-    return dart_layout(s)->tcr_translate;
+    const AppleDARTLayout *l = dart_layout(s);
+
+    return l->tcr_translate |
+           (apple_dart_table_levels(s) == 3 ? l->tcr_four_level : 0);
 }
 
 uint32_t apple_dart_ttbr_encode(AppleDARTState *s, hwaddr table)
@@ -896,6 +1259,8 @@ static void apple_dart_reset_hold(Object *obj, ResetType type)
 
     s->error = 0;
     s->error_addr = 0;
+    s->error_mask = 0;
+    memset(s->error_streams, 0, sizeof(s->error_streams));
     memset(s->stream_select, 0, sizeof(s->stream_select));
     memset(s->tcr, 0, sizeof(s->tcr));
     memset(s->ttbr, 0, sizeof(s->ttbr));
@@ -908,7 +1273,7 @@ static void apple_dart_reset_hold(Object *obj, ResetType type)
     qemu_mutex_lock(&s->lock);
     dart_tlb_flush_all(s);
     qemu_mutex_unlock(&s->lock);
-    for (unsigned sid = 0; sid < s->variant->num_streams; sid++) {
+    for (unsigned sid = 0; sid < s->num_streams; sid++) {
         dart_notify_unmap(s, sid);
     }
     trace_apple_dart_reset(s->trace_name);
@@ -917,6 +1282,46 @@ static void apple_dart_reset_hold(Object *obj, ResetType type)
 static void apple_dart_reset_exit(Object *obj, ResetType type)
 {
     dart_update_irq(APPLE_DART(obj));
+}
+
+/*
+ * Stream count and address widths: fixed by the generation, or chosen
+ * by the properties within its ranges. 0 means the generation's default.
+ */
+static bool dart_realize_sizes(AppleDARTState *s, Error **errp)
+{
+    const AppleDARTVariant *v = s->variant;
+
+    s->num_streams = s->prop_num_streams ?: v->num_streams;
+    s->ias = s->prop_va_bits ?: v->ias;
+    s->oas = s->prop_pa_bits ?: v->oas;
+    if (!v->configurable) {
+        if (s->num_streams != v->num_streams || s->ias != v->ias ||
+            s->oas != v->oas) {
+            error_setg(errp, "%s DARTs have %u streams, %u VA and %u PA"
+                       " bits; num-streams, va-bits and pa-bits cannot"
+                       " change them", v->compatible, v->num_streams, v->ias,
+                       v->oas);
+            return false;
+        }
+        return true;
+    }
+    if (s->num_streams > APPLE_DART_MAX_STREAMS) {
+        error_setg(errp, "num-streams must be 1 to %u, not %u",
+                   APPLE_DART_MAX_STREAMS, s->num_streams);
+        return false;
+    }
+    if (s->ias < v->ias_min || s->ias > v->ias_max) {
+        error_setg(errp, "va-bits must be %u to %u, not %u", v->ias_min,
+                   v->ias_max, s->ias);
+        return false;
+    }
+    if (s->oas < v->oas_min || s->oas > v->oas_max) {
+        error_setg(errp, "pa-bits must be %u to %u, not %u", v->oas_min,
+                   v->oas_max, s->oas);
+        return false;
+    }
+    return true;
 }
 
 static void apple_dart_realize(DeviceState *dev, Error **errp)
@@ -948,6 +1353,10 @@ static void apple_dart_realize(DeviceState *dev, Error **errp)
     }
     s->bypass_supported = s->bypass == ON_OFF_AUTO_AUTO ? v->can_bypass :
                           s->bypass == ON_OFF_AUTO_ON;
+
+    if (!dart_realize_sizes(s, errp)) {
+        return;
+    }
 
     s->trace_name = g_strdup(dev->id ? dev->id :
                              object_get_canonical_path_component(OBJECT(s)));
@@ -996,8 +1405,8 @@ static int apple_dart_post_load(void *opaque, int version_id)
 
 static const VMStateDescription vmstate_apple_dart = {
     .name = "apple-dart",
-    .version_id = 1,
-    .minimum_version_id = 1,
+    .version_id = 2,
+    .minimum_version_id = 2,
     .post_load = apple_dart_post_load,
     .fields = (const VMStateField[]) {
         VMSTATE_UINT32(error, AppleDARTState),
@@ -1010,6 +1419,11 @@ static const VMStateDescription vmstate_apple_dart = {
         VMSTATE_UINT32_ARRAY(tcr, AppleDARTState, APPLE_DART_MAX_STREAMS),
         VMSTATE_UINT32_2DARRAY(ttbr, AppleDARTState, APPLE_DART_MAX_STREAMS,
                                APPLE_DART_MAX_TTBRS),
+        VMSTATE_UINT32(error_mask, AppleDARTState),
+        VMSTATE_UINT32_ARRAY(error_streams, AppleDARTState,
+                             APPLE_DART_STREAM_WORDS),
+        VMSTATE_UINT32(protect, AppleDARTState),
+        VMSTATE_BOOL(protect_locked, AppleDARTState),
         VMSTATE_END_OF_LIST()
     },
 };
@@ -1020,6 +1434,10 @@ static const Property apple_dart_properties[] = {
                             ON_OFF_AUTO_AUTO),
     DEFINE_PROP_LINK("dma-memory", AppleDARTState, dma_mr,
                      TYPE_MEMORY_REGION, MemoryRegion *),
+    /* 0: the generation's own; only T8110 DARTs come in several sizes */
+    DEFINE_PROP_UINT32("num-streams", AppleDARTState, prop_num_streams, 0),
+    DEFINE_PROP_UINT32("va-bits", AppleDARTState, prop_va_bits, 0),
+    DEFINE_PROP_UINT32("pa-bits", AppleDARTState, prop_pa_bits, 0),
 };
 
 static void apple_dart_class_init(ObjectClass *klass, void *data)
@@ -1068,6 +1486,21 @@ static const TypeInfo apple_dart_types[] = {
         .parent = TYPE_APPLE_DART,
         .class_init = apple_dart_variant_class_init,
         .class_data = (void *)&t8103_variant,
+    }, {
+        .name = TYPE_APPLE_DART_T8103_USB4,
+        .parent = TYPE_APPLE_DART,
+        .class_init = apple_dart_variant_class_init,
+        .class_data = (void *)&t8103_usb4_variant,
+    }, {
+        .name = TYPE_APPLE_DART_T6000,
+        .parent = TYPE_APPLE_DART,
+        .class_init = apple_dart_variant_class_init,
+        .class_data = (void *)&t6000_variant,
+    }, {
+        .name = TYPE_APPLE_DART_T8110,
+        .parent = TYPE_APPLE_DART,
+        .class_init = apple_dart_variant_class_init,
+        .class_data = (void *)&t8110_variant,
     }, {
         .name = TYPE_APPLE_DART_IOMMU_MEMORY_REGION,
         .parent = TYPE_IOMMU_MEMORY_REGION,

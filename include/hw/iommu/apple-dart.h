@@ -19,6 +19,9 @@ OBJECT_DECLARE_TYPE(AppleDARTState, AppleDARTClass, APPLE_DART)
 
 /* One concrete type per DART generation, named after its compatible. */
 #define TYPE_APPLE_DART_T8103 "apple-dart-t8103"
+#define TYPE_APPLE_DART_T8103_USB4 "apple-dart-t8103-usb4"
+#define TYPE_APPLE_DART_T6000 "apple-dart-t6000"
+#define TYPE_APPLE_DART_T8110 "apple-dart-t8110"
 
 #define TYPE_APPLE_DART_IOMMU_MEMORY_REGION "apple-dart-iommu-memory-region"
 
@@ -67,10 +70,16 @@ struct AppleDARTState {
     /* properties */
     uint32_t page_size;
     OnOffAuto bypass;
+    uint32_t prop_num_streams;
+    uint32_t prop_va_bits;
+    uint32_t prop_pa_bits;
 
     /* derived in realize */
     unsigned page_shift;
     bool bypass_supported;
+    unsigned num_streams;
+    unsigned ias;           /* VA width */
+    unsigned oas;           /* PA width */
 
     /* registers */
     uint32_t error;
@@ -80,6 +89,11 @@ struct AppleDARTState {
     uint32_t streams_enable[APPLE_DART_STREAM_WORDS];
     uint32_t tcr[APPLE_DART_MAX_STREAMS];
     uint32_t ttbr[APPLE_DART_MAX_STREAMS][APPLE_DART_MAX_TTBRS];
+    /* T8110 only */
+    uint32_t error_mask;
+    uint32_t error_streams[APPLE_DART_STREAM_WORDS];
+    uint32_t protect;
+    bool protect_locked;
 
     /* translation cache, protected by @lock */
     QemuMutex lock;
