@@ -109,6 +109,8 @@ enum {
 /* The display engine's stream on the display DART */
 #define AV_DISP_SID     0
 
+typedef struct AppleVirtDartGen AppleVirtDartGen;
+
 struct AppleVirtMachineState {
     MachineState parent_obj;
 
@@ -118,6 +120,8 @@ struct AppleVirtMachineState {
     AppleDARTState *dart_usb;
     AppleDARTState *dart_disp;
     AppleVirtFirmware fw;
+    const AppleVirtDartGen *dart_gen;
+    uint32_t dart_va_bits;
     PCIBus *pci_bus;
     int fdt_size;
     uint32_t gic_phandle;
@@ -215,11 +219,41 @@ static void av_create_its(AppleVirtMachineState *avms)
     sysbus_mmio_map(SYS_BUS_DEVICE(dev), 0, apple_virt_memmap[AV_GIC_ITS].base);
 }
 
+/*
+ * The DART generations the machine can be built with ("dart" option):
+ * every DART of the machine is of that generation.
+ */
+struct AppleVirtDartGen {
+    const char *name;
+    const char *type;
+    bool va_bits;       /* its VA width can be chosen */
+};
+
+static const AppleVirtDartGen av_dart_gens[] = {
+    { "t8103", TYPE_APPLE_DART_T8103 },             /* M1 */
+    { "t8103-usb4", TYPE_APPLE_DART_T8103_USB4 },   /* M1's USB4 DARTs */
+    { "t6000", TYPE_APPLE_DART_T6000 },             /* M1 Pro/Max */
+    { "t8110", TYPE_APPLE_DART_T8110, true },       /* M2 and later */
+};
+
+static const AppleVirtDartGen *av_dart_gen(const char *name)
+{
+    for (unsigned i = 0; i < ARRAY_SIZE(av_dart_gens); i++) {
+        if (!strcmp(av_dart_gens[i].name, name)) {
+            return &av_dart_gens[i];
+        }
+    }
+    return NULL;
+}
+
 static AppleDARTState *av_create_dart(AppleVirtMachineState *avms,
                                       const char *name, hwaddr base, int spi)
 {
-    DeviceState *dev = qdev_new(TYPE_APPLE_DART_T8103);
+    DeviceState *dev = qdev_new(avms->dart_gen->type);
 
+    if (avms->dart_va_bits) {
+        qdev_prop_set_uint32(dev, "va-bits", avms->dart_va_bits);
+    }
     object_property_add_child(OBJECT(avms), name, OBJECT(dev));
     sysbus_realize_and_unref(SYS_BUS_DEVICE(dev), &error_fatal);
     sysbus_mmio_map(SYS_BUS_DEVICE(dev), 0, base);
@@ -680,6 +714,49 @@ static void av_set_locked(Object *obj, Visitor *v, const char *name,
     }
 }
 
+static char *av_get_dart(Object *obj, Error **errp)
+{
+    return g_strdup(APPLE_VIRT_MACHINE(obj)->dart_gen->name);
+}
+
+static void av_set_dart(Object *obj, const char *value, Error **errp)
+{
+    const AppleVirtDartGen *gen = av_dart_gen(value);
+
+    if (!gen) {
+        error_setg(errp, "dart must be t8103, t8103-usb4, t6000 or t8110,"
+                   " not '%s'", value);
+        return;
+    }
+    APPLE_VIRT_MACHINE(obj)->dart_gen = gen;
+}
+
+static void av_get_dart_va_bits(Object *obj, Visitor *v, const char *name,
+                                void *opaque, Error **errp)
+{
+    visit_type_uint32(v, name, &APPLE_VIRT_MACHINE(obj)->dart_va_bits, errp);
+}
+
+static void av_set_dart_va_bits(Object *obj, Visitor *v, const char *name,
+                                void *opaque, Error **errp)
+{
+    visit_type_uint32(v, name, &APPLE_VIRT_MACHINE(obj)->dart_va_bits, errp);
+}
+
+static void av_dart_class_properties(ObjectClass *oc)
+{
+    object_class_property_add_str(oc, "dart", av_get_dart, av_set_dart);
+    object_class_property_set_description(oc, "dart",
+        "Generation of the machine's DARTs: t8103 (M1, default),"
+        " t8103-usb4, t6000 (M1 Pro/Max) or t8110 (M2 and later)");
+    object_class_property_add(oc, "dart-va-bits", "uint32",
+                              av_get_dart_va_bits, av_set_dart_va_bits,
+                              NULL, NULL);
+    object_class_property_set_description(oc, "dart-va-bits",
+        "VA width of t8110 DARTs, 32 to 47 (default 36); above 36 they"
+        " take four-level tables");
+}
+
 static void av_fw_class_properties(ObjectClass *oc)
 {
     for (unsigned i = 0; i < ARRAY_SIZE(av_fw_options); i++) {
@@ -712,6 +789,7 @@ static void apple_virt_instance_init(Object *obj)
 {
     AppleVirtMachineState *avms = APPLE_VIRT_MACHINE(obj);
 
+    avms->dart_gen = &av_dart_gens[0];
     for (unsigned i = 0; i < ARRAY_SIZE(av_fw_options); i++) {
         AppleVirtFwDart *d = &avms->fw.darts[av_fw_options[i].id];
 
@@ -740,6 +818,11 @@ static void apple_virt_init(MachineState *ms)
         error_report("apple-virt: at most %" PRIu64 " GiB of RAM: its DARTs"
                      " cannot reach memory above 64 GiB",
                      (AV_RAM_LIMIT - apple_virt_memmap[AV_MEM].base) / GiB);
+        exit(1);
+    }
+    if (avms->dart_va_bits && !avms->dart_gen->va_bits) {
+        error_report("apple-virt: dart-va-bits is for dart=t8110; %s DARTs"
+                     " have a fixed VA width", avms->dart_gen->name);
         exit(1);
     }
     if (ms->ram_size < AV_RAM_MIN) {
@@ -827,6 +910,7 @@ static void apple_virt_class_init(ObjectClass *oc, void *data)
     compat_props_add(mc->compat_props, apple_virt_globals,
                      G_N_ELEMENTS(apple_virt_globals));
     av_fw_class_properties(oc);
+    av_dart_class_properties(oc);
 }
 
 static const TypeInfo apple_virt_machine_info = {
