@@ -7,8 +7,12 @@ set -uo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 build="$top/build"
 only=${1:-}
-# Kernel series (Debian linux-source-X.Y) and page size (KiB) to boot.
-LINUX_TESTS=${LINUX_TESTS:-"6.12:16 7.2:16 6.12:4"}
+# Kernel series (Debian linux-source-X.Y), page size (KiB) and, after a
+# second colon, the DART generation (scripts/linux-test.sh) to boot.
+LINUX_TESTS=${LINUX_TESTS:-"6.12:16 7.2:16 6.12:4
+    6.12:16:t8103-usb4 7.2:16:t8103-usb4
+    6.12:16:t6000 7.2:16:t6000 6.12:16:t8110 7.2:16:t8110
+    6.12:16:t8110-va42 7.2:16:t8110-va42"}
 # Kernel series and locked-DART scenario (scripts/linux-locked-test.sh).
 LOCKED_TESTS=${LOCKED_TESTS:-"6.12:display 7.2:display 6.12:pcie 7.2:pcie"}
 total_pass=0
@@ -44,13 +48,16 @@ fi
 
 if [ -z "$only" ] || [ "$only" = dtb ]; then
     run_tap dtb "$top/scripts/dtb-test.sh" "" \
-        ",pcie-dart-preset=mapped,pcie-dart-locked=on,usb-dart-preset=empty"
+        ",pcie-dart-preset=mapped,pcie-dart-locked=on,usb-dart-preset=empty" \
+        ",dart=t6000" ",dart=t8110,dart-va-bits=42" ",dart=t8103-usb4"
 fi
 
 # Linux boot tests: unmodified kernels built from Debian's sources.
 if [ -z "$only" ] || [ "$only" = linux ]; then
     for k in $LINUX_TESTS; do
-        run_tap "linux-${k/:/-}k" "$top/scripts/linux-test.sh" "${k%%:*}" "${k##*:}"
+        IFS=: read -r series page gen <<< "$k"
+        run_tap "linux-$series-${page}k${gen:+-$gen}" \
+            "$top/scripts/linux-test.sh" "$series" "$page" $gen
     done
     for k in $LOCKED_TESTS; do
         run_tap "linux-${k%%:*}-locked-${k##*:}" \
