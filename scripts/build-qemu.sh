@@ -31,18 +31,21 @@ else
 fi
 
 obj="$build/qemu-build"
-config_id="$tree $(sha256sum "$top/scripts/build-qemu.sh" | cut -c1-16)"
+configure_args=(
+    --python=/usr/bin/python3
+    --target-list=aarch64-softmmu
+    --without-default-features --without-default-devices
+    --with-devices-aarch64=apple-virt
+    --enable-fdt=system --enable-slirp --enable-pixman --enable-vnc
+    --disable-docs --disable-tools --disable-install-blobs --enable-werror
+    --enable-trace-backends=log
+)
+# Configure again (from scratch) only when the tree or the options change.
+config_id="$tree ${configure_args[*]}"
 if [ ! -f "$obj/build.ninja" ] || [ "$(cat "$obj/.apple-dart-config" 2>/dev/null)" != "$config_id" ]; then
     rm -rf "$obj"
     mkdir -p "$obj"
-    (cd "$obj" && "$tree/configure" \
-        --python=/usr/bin/python3 \
-        --target-list=aarch64-softmmu \
-        --without-default-features --without-default-devices \
-        --with-devices-aarch64=apple-virt \
-        --enable-fdt=system --enable-slirp --enable-pixman --enable-vnc \
-        --disable-docs --disable-tools --disable-install-blobs --enable-werror \
-        --enable-trace-backends=log \
+    (cd "$obj" && "$tree/configure" "${configure_args[@]}" \
         > "$obj/configure.log" 2>&1) ||
         { tail -n 30 "$obj/configure.log" >&2; exit 1; }
     echo "$config_id" > "$obj/.apple-dart-config"
