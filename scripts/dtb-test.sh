@@ -15,17 +15,7 @@ work="$top/build/dtb-test"
 rm -rf "$work"
 mkdir -p "$work"
 
-n=0
-failed=0
-result() {     # result OK DESCRIPTION
-    n=$((n + 1))
-    if [ "$1" = 0 ]; then
-        echo "ok $n - $2"
-    else
-        echo "not ok $n - $2"
-        failed=$((failed + 1))
-    fi
-}
+. "$top/scripts/tap.sh"
 
 [ $# -gt 0 ] || set -- ""
 i=0
@@ -66,4 +56,4 @@ for opts in "$@"; do
     result $(( bad == 0 || bad != nomap )) \
         "$m: $bad reserved-memory regions, all no-map"
 done
-[ "$failed" -eq 0 ]
+tap_status

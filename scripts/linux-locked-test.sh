@@ -28,22 +28,7 @@ qemu="$top/build/qemu-system-aarch64"
 name="linux-$series-locked-$scenario"
 work="$top/build/$name"
 
-n=0
-failed=0
-result() {     # result OK DESCRIPTION
-    n=$((n + 1))
-    if [ "$1" = 0 ]; then
-        echo "ok $n - $name: $2"
-    else
-        echo "not ok $n - $name: $2"
-        failed=$((failed + 1))
-    fi
-}
-check() {      # check DESCRIPTION COMMAND...
-    local desc=$1; shift
-    "$@" >/dev/null 2>&1
-    result $? "$desc"
-}
+. "$top/scripts/tap.sh"
 
 kernel=$("$top/scripts/build-kernel.sh" "$series" 16) ||
     { echo "not ok 1 - $name: kernel build"; exit 1; }
@@ -147,4 +132,4 @@ display)
     exit 2
     ;;
 esac
-[ "$failed" -eq 0 ]
+tap_status

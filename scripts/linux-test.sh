@@ -44,8 +44,7 @@ case $series:$gen in
 esac
 work="$top/build/$name"
 
-n=0
-failed=0
+. "$top/scripts/tap.sh"
 
 # Copy the console through, noting in $1 when the guest's first check
 # line went by.
@@ -57,21 +56,6 @@ stamp_first_check() {
             date +%s.%N > "$1"
         fi
     done
-}
-
-result() {     # result OK DESCRIPTION
-    n=$((n + 1))
-    if [ "$1" = 0 ]; then
-        echo "ok $n - $name: $2"
-    else
-        echo "not ok $n - $name: $2"
-        failed=$((failed + 1))
-    fi
-}
-check() {      # check DESCRIPTION COMMAND...
-    local desc=$1; shift
-    "$@" >/dev/null 2>&1
-    result $? "$desc"
 }
 
 kernel=$("$top/scripts/build-kernel.sh" "$series" "$page_kb") ||
@@ -137,7 +121,7 @@ if [ -n "$no_dma" ]; then
     check "so edu's DMA was dropped without a fault" \
         sh -c "! grep -q '^CHECK fault' '$log'"
     check "no WARN, BUG or Oops" sh -c "! grep -q '^CHECK bad' '$log'"
-    [ "$failed" -eq 0 ]
+    tap_status
     exit
 fi
 check "the USB controller is in an IOMMU group" \
@@ -173,4 +157,4 @@ check "no WARN, BUG or Oops" sh -c "! grep -q '^CHECK bad' '$log'"
 unexpected=$(grep '^CHECK fault' "$log" | grep -v 'stream:3 ' || true)
 check "no translation fault but the intended one" test -z "$unexpected"
 
-[ "$failed" -eq 0 ]
+tap_status

@@ -16,9 +16,7 @@
 
 #include "qemu/osdep.h"
 #include "qemu/bitops.h"
-#include "libqtest.h"
-#include "libqos/pci.h"
-#include "libqos/generic-pcihost.h"
+#include "apple-dart-qtest.h"
 #include "qobject/qdict.h"
 
 /* apple-virt, with its default 1 GiB of RAM */
@@ -71,23 +69,12 @@
 #define BUF_A               (RAM_BASE + 0x200000)
 #define BUF_B               (RAM_BASE + 0x204000)
 
-/* edu */
-#define EDU_DMA_SRC         0x80
-#define EDU_DMA_DST         0x88
-#define EDU_DMA_CNT         0x90
-#define EDU_DMA_CMD         0x98
-#define   EDU_DMA_RUN       1
-#define   EDU_DMA_TO_RAM    2
-#define EDU_BUF             0x40000
-#define EDU_DMA_NS          (200 * 1000 * 1000)
 
 #define XFER                64
 
 typedef struct Ctx {
     QTestState *qts;
-    QGenericPCIBus bus;
-    QPCIDevice *edu;
-    QPCIBar bar;
+    AppleDartEdu edu;
 } Ctx;
 
 static uint32_t rd(Ctx *c, uint64_t dart, uint64_t off)
@@ -100,12 +87,6 @@ static void wr(Ctx *c, uint64_t dart, uint64_t off, uint32_t val)
     qtest_writel(c->qts, dart + off, val);
 }
 
-static void edu_enable(Ctx *c)
-{
-    qpci_device_enable(c->edu);
-    c->bar = qpci_iomap(c->edu, 0, NULL);
-}
-
 static void ctx_start(Ctx *c, const char *machine_opts)
 {
     c->qts = qtest_initf("-M apple-virt%s%s -device edu,addr=%d.0,"
@@ -113,28 +94,18 @@ static void ctx_start(Ctx *c, const char *machine_opts)
                          machine_opts ? "," : "",
                          machine_opts ? machine_opts : "", EDU_SLOT);
     qtest_irq_intercept_out_named(c->qts, DART_PCIE_QOM, "sysbus-irq");
-    qpci_init_generic(&c->bus, c->qts, NULL, false);
-    c->edu = qpci_device_find(&c->bus.bus, QPCI_DEVFN(EDU_SLOT, 0));
-    g_assert(c->edu);
-    edu_enable(c);
+    apple_dart_edu_init(&c->edu, c->qts, EDU_SLOT);
 }
 
 static void ctx_stop(Ctx *c)
 {
-    g_free(c->edu);
+    apple_dart_edu_free(&c->edu);
     qtest_quit(c->qts);
 }
 
 static void edu_dma(Ctx *c, uint64_t src, uint64_t dst, bool to_ram)
 {
-    qpci_io_writeq(c->edu, c->bar, EDU_DMA_SRC, src);
-    qpci_io_writeq(c->edu, c->bar, EDU_DMA_DST, dst);
-    qpci_io_writeq(c->edu, c->bar, EDU_DMA_CNT, XFER);
-    qpci_io_writeq(c->edu, c->bar, EDU_DMA_CMD,
-                   EDU_DMA_RUN | (to_ram ? EDU_DMA_TO_RAM : 0));
-    qtest_clock_step(c->qts, EDU_DMA_NS);
-    g_assert_cmphex(qpci_io_readq(c->edu, c->bar, EDU_DMA_CMD) & EDU_DMA_RUN,
-                    ==, 0);
+    apple_dart_edu_dma(&c->edu, c->qts, src, dst, XFER, to_ram);
 }
 
 /* edu reads @src into its buffer, then writes it to @dst. */
@@ -157,25 +128,12 @@ static bool holds_fw_data(Ctx *c, uint64_t pa)
 
 static void fill(Ctx *c, uint64_t pa, uint8_t seed)
 {
-    uint8_t buf[XFER];
-
-    for (int i = 0; i < XFER; i++) {
-        buf[i] = seed + i;
-    }
-    qtest_memwrite(c->qts, pa, buf, XFER);
+    apple_dart_fill(c->qts, pa, seed, XFER);
 }
 
 static bool holds(Ctx *c, uint64_t pa, uint8_t seed)
 {
-    uint8_t buf[XFER];
-
-    qtest_memread(c->qts, pa, buf, XFER);
-    for (int i = 0; i < XFER; i++) {
-        if (buf[i] != (uint8_t)(seed + i)) {
-            return false;
-        }
-    }
-    return true;
+    return apple_dart_holds(c->qts, pa, seed, XFER);
 }
 
 static void assert_no_fault(Ctx *c)
@@ -421,7 +379,7 @@ static void test_system_reset(void)
     assert_firmware_state(&c);
     g_assert_cmphex(rd(&c, DART_DISP, CONFIG), ==, CONFIG_LOCK);
 
-    edu_enable(&c);
+    apple_dart_edu_enable(&c.edu);
     qtest_memset(c.qts, PCIE_FW_PA + 0x8000, 0, XFER);
     dma_copy(&c, PCIE_FW_IOVA, PCIE_FW_IOVA + 0x8000);
     g_assert_true(holds_fw_data(&c, PCIE_FW_PA + 0x8000));
@@ -545,23 +503,9 @@ static void test_bad_options(void)
         { "-M apple-virt,usb-dart-locked=maybe", "usb-dart-locked" },
         { "-M apple-virt -m 64M", "at least 128 MiB of RAM" },
     };
-    const char *qemu = g_getenv("QTEST_QEMU_BINARY");
 
-    g_assert(qemu);
     for (int i = 0; i < ARRAY_SIZE(cases); i++) {
-        g_autofree char *cmd = g_strdup_printf("%s %s -S -display none"
-                                               " -nodefaults", qemu,
-                                               cases[i].args);
-        g_autofree char *out = NULL, *err = NULL;
-        g_auto(GStrv) argv = NULL;
-        int status;
-
-        g_assert_true(g_shell_parse_argv(cmd, NULL, &argv, NULL));
-        g_assert_true(g_spawn_sync(NULL, argv, NULL, G_SPAWN_DEFAULT, NULL,
-                                   NULL, &out, &err, &status, NULL));
-        g_assert_true(WIFEXITED(status) && WEXITSTATUS(status) != 0);
-        g_assert_nonnull(strstr(err, cases[i].error));
-        g_assert_cmpint(strchr(err, '\n') - err + 1, ==, strlen(err));
+        apple_dart_assert_bad_option(cases[i].args, cases[i].error, true);
     }
 }
 

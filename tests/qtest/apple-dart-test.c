@@ -13,9 +13,7 @@
 
 #include "qemu/osdep.h"
 #include "qemu/bitops.h"
-#include "libqtest.h"
-#include "libqos/pci.h"
-#include "libqos/generic-pcihost.h"
+#include "apple-dart-qtest.h"
 #include "qobject/qdict.h"
 
 /* apple-virt */
@@ -72,23 +70,12 @@
 #define BUF_C               (RAM_BASE + 0x208000)
 #define OUTSIDE_RAM         0x100000000ULL     /* nothing is mapped here */
 
-/* edu */
-#define EDU_DMA_SRC         0x80
-#define EDU_DMA_DST         0x88
-#define EDU_DMA_CNT         0x90
-#define EDU_DMA_CMD         0x98
-#define   EDU_DMA_RUN       1
-#define   EDU_DMA_TO_RAM    2
-#define EDU_BUF             0x40000
-#define EDU_DMA_NS          (200 * 1000 * 1000)
 
 #define XFER                64
 
 typedef struct Ctx {
     QTestState *qts;
-    QGenericPCIBus bus;
-    QPCIDevice *edu;
-    QPCIBar bar;
+    AppleDartEdu edu;
 } Ctx;
 
 static uint32_t dart_rd(Ctx *c, uint64_t off)
@@ -124,16 +111,12 @@ static void ctx_start(Ctx *c, const char *extra)
                          "dma_mask=0xffffffffffffffff %s",
                          EDU_SLOT, extra ? extra : "");
     qtest_irq_intercept_out_named(c->qts, DART_QOM, "sysbus-irq");
-    qpci_init_generic(&c->bus, c->qts, NULL, false);
-    c->edu = qpci_device_find(&c->bus.bus, QPCI_DEVFN(EDU_SLOT, 0));
-    g_assert(c->edu);
-    qpci_device_enable(c->edu);
-    c->bar = qpci_iomap(c->edu, 0, NULL);
+    apple_dart_edu_init(&c->edu, c->qts, EDU_SLOT);
 }
 
 static void ctx_stop(Ctx *c)
 {
-    g_free(c->edu);
+    apple_dart_edu_free(&c->edu);
     qtest_quit(c->qts);
 }
 
@@ -148,14 +131,7 @@ static void invalidate(Ctx *c, uint32_t streams)
 static void edu_dma(Ctx *c, uint64_t src, uint64_t dst, uint32_t len,
                     bool to_ram)
 {
-    qpci_io_writeq(c->edu, c->bar, EDU_DMA_SRC, src);
-    qpci_io_writeq(c->edu, c->bar, EDU_DMA_DST, dst);
-    qpci_io_writeq(c->edu, c->bar, EDU_DMA_CNT, len);
-    qpci_io_writeq(c->edu, c->bar, EDU_DMA_CMD,
-                   EDU_DMA_RUN | (to_ram ? EDU_DMA_TO_RAM : 0));
-    qtest_clock_step(c->qts, EDU_DMA_NS);
-    g_assert_cmphex(qpci_io_readq(c->edu, c->bar, EDU_DMA_CMD) & EDU_DMA_RUN,
-                    ==, 0);
+    apple_dart_edu_dma(&c->edu, c->qts, src, dst, len, to_ram);
 }
 
 /* Device reads @iova into its buffer. */
@@ -172,25 +148,12 @@ static void dma_to(Ctx *c, uint64_t iova)
 
 static void fill(Ctx *c, uint64_t pa, uint8_t seed)
 {
-    uint8_t buf[XFER];
-
-    for (int i = 0; i < XFER; i++) {
-        buf[i] = seed + i;
-    }
-    qtest_memwrite(c->qts, pa, buf, XFER);
+    apple_dart_fill(c->qts, pa, seed, XFER);
 }
 
 static bool holds(Ctx *c, uint64_t pa, uint8_t seed)
 {
-    uint8_t buf[XFER];
-
-    qtest_memread(c->qts, pa, buf, XFER);
-    for (int i = 0; i < XFER; i++) {
-        if (buf[i] != (uint8_t)(seed + i)) {
-            return false;
-        }
-    }
-    return true;
+    return apple_dart_holds(c->qts, pa, seed, XFER);
 }
 
 /* Copy through the device: read @src_iova, write @dst_iova. */
@@ -635,8 +598,7 @@ static void test_system_reset(void)
     qtest_system_reset(c.qts);
     assert_reset_state(&c);
     /* the reset cleared edu's BAR and bus mastering too */
-    qpci_device_enable(c.edu);
-    c.bar = qpci_iomap(c.edu, 0, NULL);
+    apple_dart_edu_enable(&c.edu);
 
     /* the cached 0x8000 -> B is gone: the table now says C */
     dart_wr(&c, TTBR(SID, 0), TTBR_VALID | (L1_TABLE >> 12));
@@ -760,25 +722,13 @@ static void test_bad_options(void)
         { "-global apple-dart-t8103.bypass=maybe", "bypass", true },
         { "-cpu cortex-a57", "Invalid CPU model", false },
     };
-    const char *qemu = g_getenv("QTEST_QEMU_BINARY");
 
-    g_assert(qemu);
     for (int i = 0; i < ARRAY_SIZE(cases); i++) {
-        g_autofree char *cmd = g_strdup_printf("%s -M apple-virt -S"
-                                               " -display none -nodefaults %s",
-                                               qemu, cases[i].args);
-        g_autofree char *out = NULL, *err = NULL;
-        g_auto(GStrv) argv = NULL;
-        int status;
+        g_autofree char *args = g_strdup_printf("-M apple-virt %s",
+                                                cases[i].args);
 
-        g_assert_true(g_shell_parse_argv(cmd, NULL, &argv, NULL));
-        g_assert_true(g_spawn_sync(NULL, argv, NULL, G_SPAWN_DEFAULT, NULL,
-                                   NULL, &out, &err, &status, NULL));
-        g_assert_true(WIFEXITED(status) && WEXITSTATUS(status) != 0);
-        g_assert_nonnull(strstr(err, cases[i].error));
-        if (cases[i].one_line) {
-            g_assert_cmpint(strchr(err, '\n') - err + 1, ==, strlen(err));
-        }
+        apple_dart_assert_bad_option(args, cases[i].error,
+                                     cases[i].one_line);
     }
 }
 

@@ -14,9 +14,7 @@
 
 #include "qemu/osdep.h"
 #include "qemu/bitops.h"
-#include "libqtest.h"
-#include "libqos/pci.h"
-#include "libqos/generic-pcihost.h"
+#include "apple-dart-qtest.h"
 
 #define RAM_BASE            0x800000000ULL
 #define DART_BASE           0x09100000ULL
@@ -59,15 +57,6 @@
 #define BUF_B               (RAM_BASE + 0x204000)
 #define BUF_C               (RAM_BASE + 0x208000)
 
-/* edu */
-#define EDU_DMA_SRC         0x80
-#define EDU_DMA_DST         0x88
-#define EDU_DMA_CNT         0x90
-#define EDU_DMA_CMD         0x98
-#define   EDU_DMA_RUN       1
-#define   EDU_DMA_TO_RAM    2
-#define EDU_BUF             0x40000
-#define EDU_DMA_NS          (200 * 1000 * 1000)
 #define XFER                64
 
 typedef struct Gen {
@@ -136,9 +125,7 @@ static const Gen gen_t8110_4l = {
 typedef struct Ctx {
     const Gen *g;
     QTestState *qts;
-    QGenericPCIBus bus;
-    QPCIDevice *edu;
-    QPCIBar bar;
+    AppleDartEdu edu;
     unsigned tables;            /* allocated so far */
 } Ctx;
 
@@ -169,16 +156,12 @@ static void ctx_start(Ctx *c, const Gen *g)
     c->qts = qtest_initf("-M %s -device edu,addr=%d.0,"
                          "dma_mask=0xffffffffffffffff", g->machine, EDU_SLOT);
     qtest_irq_intercept_out_named(c->qts, DART_QOM, "sysbus-irq");
-    qpci_init_generic(&c->bus, c->qts, NULL, false);
-    c->edu = qpci_device_find(&c->bus.bus, QPCI_DEVFN(EDU_SLOT, 0));
-    g_assert(c->edu);
-    qpci_device_enable(c->edu);
-    c->bar = qpci_iomap(c->edu, 0, NULL);
+    apple_dart_edu_init(&c->edu, c->qts, EDU_SLOT);
 }
 
 static void ctx_stop(Ctx *c)
 {
-    g_free(c->edu);
+    apple_dart_edu_free(&c->edu);
     qtest_quit(c->qts);
 }
 
@@ -255,14 +238,7 @@ static void map(Ctx *c, uint64_t top, uint64_t iova, uint64_t leaf_pte)
 
 static void edu_dma(Ctx *c, uint64_t src, uint64_t dst, bool to_ram)
 {
-    qpci_io_writeq(c->edu, c->bar, EDU_DMA_SRC, src);
-    qpci_io_writeq(c->edu, c->bar, EDU_DMA_DST, dst);
-    qpci_io_writeq(c->edu, c->bar, EDU_DMA_CNT, XFER);
-    qpci_io_writeq(c->edu, c->bar, EDU_DMA_CMD,
-                   EDU_DMA_RUN | (to_ram ? EDU_DMA_TO_RAM : 0));
-    qtest_clock_step(c->qts, EDU_DMA_NS);
-    g_assert_cmphex(qpci_io_readq(c->edu, c->bar, EDU_DMA_CMD) & EDU_DMA_RUN,
-                    ==, 0);
+    apple_dart_edu_dma(&c->edu, c->qts, src, dst, XFER, to_ram);
 }
 
 static void dma_copy(Ctx *c, uint64_t src, uint64_t dst)
@@ -273,25 +249,12 @@ static void dma_copy(Ctx *c, uint64_t src, uint64_t dst)
 
 static void fill(Ctx *c, uint64_t pa, uint8_t seed)
 {
-    uint8_t buf[XFER];
-
-    for (int i = 0; i < XFER; i++) {
-        buf[i] = seed + i;
-    }
-    qtest_memwrite(c->qts, pa, buf, XFER);
+    apple_dart_fill(c->qts, pa, seed, XFER);
 }
 
 static bool holds(Ctx *c, uint64_t pa, uint8_t seed)
 {
-    uint8_t buf[XFER];
-
-    qtest_memread(c->qts, pa, buf, XFER);
-    for (int i = 0; i < XFER; i++) {
-        if (buf[i] != (uint8_t)(seed + i)) {
-            return false;
-        }
-    }
-    return true;
+    return apple_dart_holds(c->qts, pa, seed, XFER);
 }
 
 static void assert_fault(Ctx *c, uint32_t code, uint64_t iova)
@@ -579,23 +542,9 @@ static void test_bad_options(void)
           " -global apple-dart-t8103-usb4.bypass=on",
           "cannot bypass translation" },
     };
-    const char *qemu = g_getenv("QTEST_QEMU_BINARY");
 
-    g_assert(qemu);
     for (int i = 0; i < ARRAY_SIZE(cases); i++) {
-        g_autofree char *cmd = g_strdup_printf("%s %s -S -display none"
-                                               " -nodefaults", qemu,
-                                               cases[i].args);
-        g_autofree char *out = NULL, *err = NULL;
-        g_auto(GStrv) argv = NULL;
-        int status;
-
-        g_assert_true(g_shell_parse_argv(cmd, NULL, &argv, NULL));
-        g_assert_true(g_spawn_sync(NULL, argv, NULL, G_SPAWN_DEFAULT, NULL,
-                                   NULL, &out, &err, &status, NULL));
-        g_assert_true(WIFEXITED(status) && WEXITSTATUS(status) != 0);
-        g_assert_nonnull(strstr(err, cases[i].error));
-        g_assert_cmpint(strchr(err, '\n') - err + 1, ==, strlen(err));
+        apple_dart_assert_bad_option(cases[i].args, cases[i].error, true);
     }
 }
 
