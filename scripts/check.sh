@@ -13,8 +13,10 @@ LINUX_TESTS=${LINUX_TESTS:-"6.12:16 7.2:16 6.12:4
     6.12:16:t8103-usb4 7.2:16:t8103-usb4
     6.12:16:t6000 7.2:16:t6000 6.12:16:t8110 7.2:16:t8110
     6.12:16:t8110-va42 7.2:16:t8110-va42"}
-# Kernel series and locked-DART scenario (scripts/linux-locked-test.sh).
-LOCKED_TESTS=${LOCKED_TESTS:-"6.12:display 7.2:display 6.12:pcie 7.2:pcie"}
+# Kernel series, locked-DART scenario and DART generation
+# (scripts/linux-locked-test.sh).
+LOCKED_TESTS=${LOCKED_TESTS:-"6.12:display 7.2:display 6.12:pcie 7.2:pcie
+    7.2:display:t8110-va42 7.2:pcie:t8110-va42 6.12:pcie:t6000"}
 total_pass=0
 total_fail=0
 
@@ -60,8 +62,9 @@ if [ -z "$only" ] || [ "$only" = linux ]; then
             "$top/scripts/linux-test.sh" "$series" "$page" $gen
     done
     for k in $LOCKED_TESTS; do
-        run_tap "linux-${k%%:*}-locked-${k##*:}" \
-            "$top/scripts/linux-locked-test.sh" "${k%%:*}" "${k##*:}"
+        IFS=: read -r series scenario gen <<< "$k"
+        run_tap "linux-$series-locked-$scenario${gen:+-$gen}" \
+            "$top/scripts/linux-locked-test.sh" "$series" "$scenario" $gen
     done
 fi
 

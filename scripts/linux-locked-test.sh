@@ -3,14 +3,14 @@
 # firmware preset and locked, and check what the guest and the model
 # report.
 #
-#   linux-locked-test.sh SERIES pcie
+#   linux-locked-test.sh SERIES pcie [GEN]
 #       The PCIe DART is locked with firmware mappings. Upstream Linux
 #       gives up on it ("locked down until reboot"), binds edu without an
 #       IOMMU and so gives it a physical address, which the locked,
 #       translating DART faults: ERROR, the trace and the guest's
 #       messages must say so, and the boot must end by itself.
 #
-#   linux-locked-test.sh SERIES display
+#   linux-locked-test.sh SERIES display [GEN]
 #       The default machine: the display DART is locked with the boot
 #       framebuffer mapped at an IOVA that is not its address, and the
 #       display engine scans it out through the DART. A screendump before
@@ -18,14 +18,32 @@
 #       probed must show the framebuffer console's text, and neither the
 #       display engine nor the DART may report a fault.
 #
-# Prints TAP; exits non-zero on failure.
+# GEN is the DART generation (t8103 by default, t6000, t8110,
+# t8110-va42), as for linux-test.sh. Prints TAP; exits non-zero on failure.
 set -uo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
 series=$1
 scenario=$2
+gen=${3:-t8103}
 qemu="$top/build/qemu-system-aarch64"
 name="linux-$series-locked-$scenario"
+[ "$gen" = t8103 ] || name="$name-$gen"
+
+# The DART generation: machine options, lock register value, TCR
+case $gen in
+t8103)      gen_opts= lock=00008000 translate=0x00000080 ;;
+t6000)      gen_opts=,dart=t6000 lock=00008000 translate=0x00000080 ;;
+t8110)      gen_opts=,dart=t8110 lock=00000001 translate=0x00000001 ;;
+t8110-va42) gen_opts=,dart=t8110,dart-va-bits=42 lock=00000001
+            translate=0x00000009 ;;
+*) echo "linux-locked-test: unknown DART generation $gen" >&2; exit 2 ;;
+esac
+# ERROR for a NO_PMD fault of stream 3, in the layout's encoding
+case $gen in
+t8110*) no_pmd_sid3=0x80300004 ;;
+*)      no_pmd_sid3=0x83000002 ;;
+esac
 work="$top/build/$name"
 
 . "$top/scripts/tap.sh"
@@ -41,7 +59,7 @@ log="$work/console.log"
 case $scenario in
 pcie)
     # edu's DMA address is physical (0x8_0100_0000): it needs a wide mask.
-    timeout 300 "$qemu" -M apple-virt,pcie-dart-preset=mapped,pcie-dart-locked=on \
+    timeout 300 "$qemu" -M apple-virt$gen_opts,pcie-dart-preset=mapped,pcie-dart-locked=on \
         -m 1G -smp 2 -nographic -no-reboot \
         -kernel "$kernel" -initrd "$initrd" \
         -append "console=ttyAMA0 apple_virt.test=locked-pcie panic=-1" \
@@ -52,17 +70,17 @@ pcie)
     check "QEMU exited by itself (rc $rc)" test "$rc" -eq 0
     check "guest ran its checks to the end" grep -q '^CHECK end' "$log"
     check "the driver refused the locked PCIe DART" \
-        grep -q '^CHECK dart-locked .*9100000.iommu: DART is locked down until reboot: 00008000' "$log"
+        grep -q "^CHECK dart-locked .*9100000.iommu: DART is locked down until reboot: $lock" "$log"
     check "... and the locked display DART" \
-        grep -q '^CHECK dart-locked .*9120000.iommu: DART is locked down until reboot: 00008000' "$log"
+        grep -q "^CHECK dart-locked .*9120000.iommu: DART is locked down until reboot: $lock" "$log"
     check "Linux stopped waiting for the IOMMU and bound edu without one" \
         grep -q '^CHECK dmesg pci-stub 0000:00:03.0: ignoring dependency for device, assuming no driver' "$log"
     check "edu is in no IOMMU group" \
         grep -q '^CHECK edu-iommu-group none' "$log"
     check "the driver left firmware's TCR alone (translate)" \
-        grep -q '^CHECK pcie-dart-tcr3 0x00000080' "$log"
+        grep -q "^CHECK pcie-dart-tcr3 $translate" "$log"
     check "the locked DART latched edu's physical address as a NO_PMD fault on stream 3" \
-        grep -q '^CHECK pcie-dart-error 0x83000002 addr 0x00000008:0x01000000' "$log"
+        grep -q "^CHECK pcie-dart-error $no_pmd_sid3 addr 0x00000008:0x01000000" "$log"
     check "the model traced the fault" \
         grep -q 'apple_dart_fault dart-pcie: stream 3 iova 0x801000000 no-pmd' "$work/trace.log"
     check "the driver's reset did not write TTBR/TCR of a locked DART" \
@@ -81,7 +99,7 @@ display)
     # line on the serial console, which is QEMU's stdin: a FIFO here.
     mkfifo "$work/serial-in"
     exec 3<>"$work/serial-in"
-    timeout 300 "$qemu" -M apple-virt -m 1G -smp 2 -nographic -no-reboot -S \
+    timeout 300 "$qemu" -M apple-virt$gen_opts -m 1G -smp 2 -nographic -no-reboot -S \
         -kernel "$kernel" -initrd "$initrd" \
         -append "console=tty0 console=ttyAMA0 apple_virt.test=display panic=-1" \
         -qmp unix:"$work/qmp.sock",server=on,wait=off \
@@ -110,9 +128,9 @@ display)
     check "QEMU exited by itself (rc $rc)" test "$rc" -eq 0
     check "guest ran its checks to the end" grep -q '^CHECK end' "$log"
     check "the driver refused the locked display DART" \
-        grep -q '^CHECK dart-locked .*9120000.iommu: DART is locked down until reboot: 00008000' "$log"
+        grep -q "^CHECK dart-locked .*9120000.iommu: DART is locked down until reboot: $lock" "$log"
     check "firmware's TCR is still there (translate)" \
-        grep -q '^CHECK disp-dart-tcr0 0x00000080' "$log"
+        grep -q "^CHECK disp-dart-tcr0 $translate" "$log"
     check "simplefb drives the boot framebuffer" \
         grep -q '^CHECK fb0 simple 1024,768' "$log"
     ppm() { "$top/scripts/ppm.py" "$@" 2>/dev/null; }
