@@ -6,6 +6,10 @@
 # files are linked into it and our patches applied to it, in place).
 set -euo pipefail
 
+# ccache keys objects on the locale too: build in the same one whoever
+# calls us (a shell or a bare CI environment), so that builds share it.
+unset LANG LANGUAGE LC_ALL LC_CTYPE LC_MESSAGES
+
 top=$(cd "$(dirname "$0")/.." && pwd)
 . "$top/scripts/versions.sh"
 build="$top/build"
