@@ -1,7 +1,7 @@
 # apple-dart: a QEMU model of Apple's DART IOMMU and the apple-virt machine.
 # See README.md. Everything expensive is cached under ~/.cache/apple-dart.
 
-.PHONY: all build setup run check check-qtest clean distclean
+.PHONY: all build setup run check check-qtest bench clean distclean
 
 all: build
 
@@ -20,6 +20,10 @@ check: build
 
 check-qtest: build
 	@scripts/check.sh qtest
+
+# DMA throughput through the DART, translated and bypassed (figures only).
+bench: build
+	@scripts/bench-dma.sh
 
 clean:
 	rm -rf build
