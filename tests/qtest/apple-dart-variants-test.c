@@ -15,6 +15,7 @@
 #include "qemu/osdep.h"
 #include "qemu/bitops.h"
 #include "apple-dart-qtest.h"
+#include "qobject/qdict.h"
 
 #define RAM_BASE            0x800000000ULL
 #define DART_BASE           0x09100000ULL
@@ -517,6 +518,88 @@ static void test_usb4(void)
     ctx_stop(&c);
 }
 
+/* Wait until the migration @qts takes part in is over. */
+static void wait_migration(QTestState *qts)
+{
+    for (int i = 0; i < 600; i++) {
+        QDict *rsp = qtest_qmp(qts, "{'execute': 'query-migrate'}");
+        QDict *ret = qdict_get_qdict(rsp, "return");
+        const char *status = ret && qdict_haskey(ret, "status") ?
+                             qdict_get_str(ret, "status") : "none";
+        bool done = !strcmp(status, "completed");
+
+        g_assert_cmpstr(status, !=, "failed");
+        qobject_unref(rsp);
+        if (done) {
+            return;
+        }
+        g_usleep(50 * 1000);
+    }
+    g_assert_not_reached();
+}
+
+/*
+ * Registers, the latched fault, the lock and the tables (guest RAM)
+ * migrate; cached translations do not, so the destination walks again.
+ */
+static void test_t8110_migration(gconstpointer data)
+{
+    const Gen *g = data;
+    g_autofree char *dir = g_dir_make_tmp("apple-dart-migrate-XXXXXX", NULL);
+    g_autofree char *file = g_build_filename(dir, "state", NULL);
+    g_autofree char *uri = g_strdup_printf("exec:cat > %s", file);
+    static const uint64_t regs[] = {
+        T8110_ERROR, T8110_ERROR_ADDR_LO, T8110_ERROR_MASK,
+        T8110_ERROR_STREAMS, T8110_PROTECT, T8110_PROTECT_LOCK,
+        T8110_ENABLE_STREAMS, 0x1000 + 4 * SID, 0x1400 + 4 * SID,
+    };
+    uint32_t before[ARRAY_SIZE(regs)];
+    Ctx c, to = { .g = g };
+    uint64_t top;
+
+    ctx_start(&c, g);
+    top = attach(&c);
+    map(&c, top, 0x4000, leaf(&c, BUF_A, false, false));
+    map(&c, top, 0x8000, leaf(&c, BUF_B, false, false));
+    fill(&c, BUF_A, 0x61);
+    dma_copy(&c, 0x4000, 0x8000);
+    g_assert_true(holds(&c, BUF_B, 0x61));
+    edu_dma(&c, 0x10000000, EDU_BUF, false);       /* latched */
+    wr(&c, T8110_ERROR_MASK, g->read_fault);
+    wr(&c, T8110_DISABLE_STREAMS, BIT(5));
+    wr(&c, T8110_PROTECT, BIT(0));
+    wr(&c, T8110_PROTECT_LOCK, 1);
+    for (int i = 0; i < ARRAY_SIZE(regs); i++) {
+        before[i] = rd(&c, regs[i]);
+    }
+    g_assert_cmphex(before[0] & BIT(31), ==, BIT(31));
+
+    qtest_qmp_assert_success(c.qts, "{'execute': 'migrate',"
+                             " 'arguments': {'uri': %s}}", uri);
+    wait_migration(c.qts);
+    ctx_stop(&c);
+
+    to.qts = qtest_initf("-M %s -device edu,addr=%d.0,"
+                         "dma_mask=0xffffffffffffffff -incoming 'exec:cat %s'",
+                         g->machine, EDU_SLOT, file);
+    wait_migration(to.qts);
+    for (int i = 0; i < ARRAY_SIZE(regs); i++) {
+        g_assert_cmphex(rd(&to, regs[i]), ==, before[i]);
+    }
+    /* still locked; the tables came along in RAM and are walked again */
+    wr(&to, tcr(&to, SID), 0);
+    g_assert_cmphex(rd(&to, tcr(&to, SID)), ==, g->tcr_translate);
+    wr(&to, T8110_ERROR, before[0]);
+    apple_dart_edu_init(&to.edu, to.qts, EDU_SLOT);
+    fill(&to, BUF_A, 0x71);
+    dma_copy(&to, 0x4000, 0x8000);
+    g_assert_true(holds(&to, BUF_B, 0x71));
+    g_assert_cmphex(rd(&to, T8110_ERROR), ==, 0);
+    ctx_stop(&to);
+    unlink(file);
+    rmdir(dir);
+}
+
 /* Sizes that do not exist are refused with one line. */
 static void test_bad_options(void)
 {
@@ -579,6 +662,7 @@ int main(int argc, char **argv)
                 test_t8110_error_regs);
             add(gens[i].name, "streams", gens[i].g, test_t8110_streams);
             add(gens[i].name, "protect", gens[i].g, test_t8110_protect);
+            add(gens[i].name, "migration", gens[i].g, test_t8110_migration);
         }
     }
     qtest_add_func("/apple-dart/t8103-usb4/linux-quirks", test_usb4);
