@@ -45,61 +45,22 @@ const QEnumLookup apple_virt_fw_preset_lookup = {
 /* Page tables live at the bottom of the carve-out. */
 #define AV_FW_TABLES_SIZE       (1 * MiB)
 
-/*
- * Memory firmware keeps and maps for a DART's client. A DART's regions
- * are mapped when its preset is "mapped"; the framebuffer is always
- * there, since the console is drawn in it whatever the display DART
- * does.
- */
-typedef struct AppleVirtFwRegion {
-    const char *name;           /* reserved-memory node */
-    const char *client_name;    /* its entry in memory-region-names */
-    hwaddr offset;              /* in the carve-out */
-    hwaddr size;
-    AppleVirtFwDartId dart;
-    hwaddr iova;
-    bool read_only;
-} AppleVirtFwRegion;
-
-static const AppleVirtFwRegion av_fw_regions[] = {
-    {
-        .name = "dcp-firmware", .client_name = "firmware",
-        .offset = 1 * MiB, .size = 256 * KiB,
-        .dart = AV_FW_DART_DISP, .iova = 0x08000000, .read_only = true,
-    }, {
-        .name = "usb-firmware", .client_name = "firmware",
-        .offset = 2 * MiB, .size = 64 * KiB,
-        .dart = AV_FW_DART_USB, .iova = 0x0c000000,
-    }, {
-        .name = "pcie-firmware", .client_name = "firmware",
-        .offset = 3 * MiB, .size = 64 * KiB,
-        .dart = AV_FW_DART_PCIE, .iova = 0x0c000000,
-    }, {
-        .name = "framebuffer", .client_name = "framebuffer",
-        .offset = 4 * MiB, .size = AV_FB_SIZE,
-        .dart = AV_FW_DART_DISP, .iova = AV_FB_IOVA,
-    },
-};
-
-#define AV_FW_FB_REGION (ARRAY_SIZE(av_fw_regions) - 1)
-
-QEMU_BUILD_BUG_ON(4 * MiB + AV_FB_SIZE > AV_FW_CARVEOUT_SIZE);
-
 static hwaddr av_fw_region_pa(AppleVirtFirmware *fw,
                               const AppleVirtFwRegion *r)
 {
     return fw->carveout + r->offset;
 }
 
-static bool av_fw_region_mapped(AppleVirtFirmware *fw,
-                                const AppleVirtFwRegion *r)
+/* Whether firmware puts @r in memory: mapped, or the framebuffer. */
+static bool av_fw_region_present(const AppleVirtFwDart *d,
+                                 const AppleVirtFwRegion *r)
 {
-    return fw->darts[r->dart].preset == AV_PRESET_MAPPED;
+    return r->framebuffer || d->cfg->preset == AV_PRESET_MAPPED;
 }
 
 hwaddr apple_virt_fw_framebuffer(AppleVirtFirmware *fw)
 {
-    return av_fw_region_pa(fw, &av_fw_regions[AV_FW_FB_REGION]);
+    return av_fw_region_pa(fw, fw->framebuffer);
 }
 
 /*
@@ -110,7 +71,7 @@ hwaddr apple_virt_fw_framebuffer(AppleVirtFirmware *fw)
 static bool av_fw_alloc_table(AppleVirtFirmware *fw, AppleVirtFwDart *d,
                               hwaddr *table, Error **errp)
 {
-    size_t granule = 1ull << apple_dart_page_shift(d->dart);
+    size_t granule = 1ull << d->geo->page_shift;
     size_t off = ROUND_UP(fw->tables_used, granule);
 
     if (off + granule > AV_FW_TABLES_SIZE) {
@@ -129,77 +90,93 @@ static uint64_t *av_fw_entry(AppleVirtFirmware *fw, hwaddr table,
 }
 
 /*
- * Firmware built these tables itself, so it remembers where each
- * table entry points instead of decoding PTE formats.
+ * The table that entry @index of @table points to, made if there is
+ * none yet. Firmware reads back what it wrote itself.
  */
-typedef struct AppleVirtFwNext {
-    hwaddr entry;
-    hwaddr table;
-} AppleVirtFwNext;
+static bool av_fw_next_table(AppleVirtFirmware *fw, AppleVirtFwDart *d,
+                             hwaddr table, unsigned index, hwaddr *next,
+                             Error **errp)
+{
+    uint64_t *entry = av_fw_entry(fw, table, index);
+
+    if (*entry) {
+        *next = apple_dart_pte_to_pa(d->geo, le64_to_cpu(*entry));
+        return true;
+    }
+    if (!av_fw_alloc_table(fw, d, next, errp)) {
+        return false;
+    }
+    *entry = cpu_to_le64(apple_dart_table_pte(d->geo, *next));
+    return true;
+}
 
 static bool av_fw_map_page(AppleVirtFirmware *fw, AppleVirtFwDart *d,
-                           GArray *nexts, hwaddr iova, hwaddr pa,
-                           bool read_only, Error **errp)
+                           hwaddr iova, hwaddr pa, bool read_only,
+                           Error **errp)
 {
-    AppleDARTState *s = d->dart;
-    const unsigned shift = apple_dart_page_shift(s);
-    const unsigned bits = shift - 3;
-    const unsigned levels = apple_dart_table_levels(s);
-    uint64_t ttbr = iova >> (shift + bits * levels);
+    const AppleDARTGeometry *geo = d->geo;
+    uint64_t ttbr = apple_dart_ttbr_index(geo, iova);
     hwaddr table;
 
-    if (ttbr >= apple_dart_ttbrs_per_stream(s)) {
+    if (ttbr >= geo->gen->ttbrs_per_stream) {
         error_setg(errp, "apple-virt firmware: %s: iova 0x%" HWADDR_PRIx
-                   " is beyond the reach of its TTBRs", d->name, iova);
+                   " is beyond the reach of its TTBRs", d->cfg->name, iova);
         return false;
     }
     if (!d->top[ttbr] && !av_fw_alloc_table(fw, d, &d->top[ttbr], errp)) {
         return false;
     }
     table = d->top[ttbr];
-    for (int level = levels - 1; level > 0; level--) {
-        uint64_t index = extract64(iova, shift + bits * level, bits);
-        hwaddr entry = table + index * sizeof(uint64_t);
-        hwaddr next = 0;
-
-        for (unsigned i = 0; i < nexts->len; i++) {
-            if (g_array_index(nexts, AppleVirtFwNext, i).entry == entry) {
-                next = g_array_index(nexts, AppleVirtFwNext, i).table;
-            }
+    for (unsigned level = geo->levels - 1; level > 0; level--) {
+        if (!av_fw_next_table(fw, d, table,
+                              apple_dart_pt_index(geo, iova, level),
+                              &table, errp)) {
+            return false;
         }
-        if (!next) {
-            AppleVirtFwNext n = { .entry = entry };
-
-            if (!av_fw_alloc_table(fw, d, &next, errp)) {
-                return false;
-            }
-            n.table = next;
-            g_array_append_val(nexts, n);
-            *av_fw_entry(fw, table, index) =
-                cpu_to_le64(apple_dart_table_pte(s, next));
-        }
-        table = next;
     }
-    *av_fw_entry(fw, table, extract64(iova, shift, bits)) =
-        cpu_to_le64(apple_dart_leaf_pte(s, pa, read_only));
+    *av_fw_entry(fw, table, apple_dart_pt_index(geo, iova, 0)) =
+        cpu_to_le64(apple_dart_leaf_pte(geo, pa, false, read_only));
     return true;
 }
 
 static bool av_fw_map_regions(AppleVirtFirmware *fw, AppleVirtFwDart *d,
-                              Error **errp);
+                              GString *maps, Error **errp)
+{
+    hwaddr granule = 1ull << d->geo->page_shift;
+
+    for (unsigned i = 0; i < d->cfg->num_regions; i++) {
+        const AppleVirtFwRegion *r = &d->cfg->regions[i];
+        hwaddr pa = av_fw_region_pa(fw, r);
+
+        for (hwaddr off = 0; off < r->size; off += granule) {
+            if (!av_fw_map_page(fw, d, r->iova + off, pa + off,
+                                r->read_only, errp)) {
+                return false;
+            }
+        }
+        g_string_append_printf(maps, "  iova 0x%" HWADDR_PRIx " -> pa 0x%"
+                               HWADDR_PRIx " size 0x%" HWADDR_PRIx " %s (%s)\n",
+                               r->iova, pa, r->size,
+                               r->read_only ? "ro" : "rw", r->name);
+    }
+    return true;
+}
 
 static bool av_fw_build_dart(AppleVirtFirmware *fw, AppleVirtFwDart *d,
                              Error **errp)
 {
+    const AppleVirtFwDartConfig *cfg = d->cfg;
+    g_autoptr(GString) maps = g_string_new(NULL);
+
     d->log = g_string_new(NULL);
-    d->maps = g_string_new(NULL);
-    g_string_append_printf(d->log, "%s: preset %s, %slocked", d->name,
-                           preset_names[d->preset], d->lock ? "" : "not ");
-    if (d->preset == AV_PRESET_NONE) {
-        if (d->lock) {
+    g_string_append_printf(d->log, "%s: preset %s, %slocked", cfg->name,
+                           apple_virt_fw_preset_lookup.array[cfg->preset],
+                           cfg->lock ? "" : "not ");
+    if (cfg->preset == AV_PRESET_NONE) {
+        if (cfg->lock) {
             error_setg(errp, "apple-virt: %s-locked=on needs %s-preset=empty"
                        " or mapped: a DART locked without tables would block"
-                       " its devices until reset", d->option, d->option);
+                       " its devices until reset", cfg->option, cfg->option);
             return false;
         }
         g_string_append(d->log, "\n");
@@ -209,50 +186,21 @@ static bool av_fw_build_dart(AppleVirtFirmware *fw, AppleVirtFwDart *d,
     if (!av_fw_alloc_table(fw, d, &d->top[0], errp)) {
         return false;
     }
-    if (d->preset == AV_PRESET_MAPPED) {
-        if (!av_fw_map_regions(fw, d, errp)) {
-            return false;
-        }
+    if (cfg->preset == AV_PRESET_MAPPED &&
+        !av_fw_map_regions(fw, d, maps, errp)) {
+        return false;
     }
     g_string_append_printf(d->log, "; streams 0x%" PRIx64 ": TCR 0x%" PRIx32,
-                           d->streams, apple_dart_tcr_translate(d->dart));
+                           cfg->streams, apple_dart_tcr_translate(d->geo));
     for (unsigned t = 0; t < APPLE_DART_MAX_TTBRS; t++) {
         if (d->top[t]) {
             g_string_append_printf(d->log, ", TTBR%u 0x%" PRIx32 " (table at"
                                    " 0x%" HWADDR_PRIx ")", t,
-                                   apple_dart_ttbr_encode(d->dart, d->top[t]),
+                                   apple_dart_ttbr_encode(d->geo, d->top[t]),
                                    d->top[t]);
         }
     }
-    g_string_append_printf(d->log, "\n%s", d->maps->str);
-    return true;
-}
-
-static bool av_fw_map_regions(AppleVirtFirmware *fw, AppleVirtFwDart *d,
-                              Error **errp)
-{
-    g_autoptr(GArray) nexts = g_array_new(false, false,
-                                          sizeof(AppleVirtFwNext));
-    hwaddr granule = 1ull << apple_dart_page_shift(d->dart);
-
-    for (unsigned i = 0; i < ARRAY_SIZE(av_fw_regions); i++) {
-        const AppleVirtFwRegion *r = &av_fw_regions[i];
-        hwaddr pa = av_fw_region_pa(fw, r);
-
-        if (&fw->darts[r->dart] != d) {
-            continue;
-        }
-        for (hwaddr off = 0; off < r->size; off += granule) {
-            if (!av_fw_map_page(fw, d, nexts, r->iova + off, pa + off,
-                                r->read_only, errp)) {
-                return false;
-            }
-        }
-        g_string_append_printf(d->maps, "  iova 0x%" HWADDR_PRIx " -> pa 0x%"
-                               HWADDR_PRIx " size 0x%" HWADDR_PRIx " %s (%s)\n",
-                               r->iova, pa, r->size,
-                               r->read_only ? "ro" : "rw", r->name);
-    }
+    g_string_append_printf(d->log, "\n%s", maps->str);
     return true;
 }
 
@@ -290,39 +238,60 @@ static void av_fw_fill_region(uint8_t *buf, const AppleVirtFwRegion *r)
     }
 }
 
-bool apple_virt_fw_build(AppleVirtFirmware *fw, hwaddr ram_end, Error **errp)
+/* Put @r's contents in memory, to be restored at every reset. */
+static void av_fw_load_region(AppleVirtFirmware *fw,
+                              const AppleVirtFwRegion *r)
 {
+    g_autofree uint8_t *buf = g_malloc0(r->size);
+    g_autofree char *name = g_strdup_printf("apple-virt-fw/%s", r->name);
+
+    if (r->framebuffer) {
+        assert(r->size == AV_FB_SIZE);
+        av_fw_draw_splash((uint32_t *)buf);
+    } else {
+        av_fw_fill_region(buf, r);
+    }
+    rom_add_blob_fixed_as(name, buf, r->size, av_fw_region_pa(fw, r),
+                          &address_space_memory);
+}
+
+bool apple_virt_fw_build(AppleVirtFirmware *fw,
+                         const AppleVirtFwDartConfig *cfgs, unsigned n,
+                         hwaddr ram_end, Error **errp)
+{
+    assert(n <= AV_FW_MAX_DARTS);
     fw->carveout = ram_end - AV_FW_CARVEOUT_SIZE;
     fw->tables = g_malloc0(AV_FW_TABLES_SIZE);
     fw->tables_used = 0;
+    fw->num_darts = n;
 
-    for (unsigned i = 0; i < AV_FW_DART__MAX; i++) {
-        if (!av_fw_build_dart(fw, &fw->darts[i], errp)) {
+    for (unsigned i = 0; i < n; i++) {
+        AppleVirtFwDart *d = &fw->darts[i];
+
+        d->cfg = &cfgs[i];
+        d->geo = apple_dart_geometry(cfgs[i].dart);
+        if (!av_fw_build_dart(fw, d, errp)) {
             return false;
         }
+        for (unsigned j = 0; j < d->cfg->num_regions; j++) {
+            const AppleVirtFwRegion *r = &d->cfg->regions[j];
+
+            assert(r->offset >= AV_FW_TABLES_SIZE &&
+                   r->offset + r->size <= AV_FW_CARVEOUT_SIZE);
+            if (r->framebuffer) {
+                assert(!fw->framebuffer);
+                fw->framebuffer = r;
+            }
+            if (av_fw_region_present(d, r)) {
+                av_fw_load_region(fw, r);
+            }
+        }
     }
+    assert(fw->framebuffer);
 
     if (fw->tables_used) {
         rom_add_blob_fixed_as("apple-virt-fw/dart-tables", fw->tables,
                               fw->tables_used, fw->carveout,
-                              &address_space_memory);
-    }
-    for (unsigned i = 0; i < ARRAY_SIZE(av_fw_regions); i++) {
-        const AppleVirtFwRegion *r = &av_fw_regions[i];
-        g_autofree uint8_t *buf = NULL;
-        g_autofree char *name = NULL;
-
-        if (i != AV_FW_FB_REGION && !av_fw_region_mapped(fw, r)) {
-            continue;
-        }
-        buf = g_malloc0(r->size);
-        if (i == AV_FW_FB_REGION) {
-            av_fw_draw_splash((uint32_t *)buf);
-        } else {
-            av_fw_fill_region(buf, r);
-        }
-        name = g_strdup_printf("apple-virt-fw/%s", r->name);
-        rom_add_blob_fixed_as(name, buf, r->size, av_fw_region_pa(fw, r),
                               &address_space_memory);
     }
     return true;
@@ -334,36 +303,33 @@ bool apple_virt_fw_build(AppleVirtFirmware *fw, hwaddr ram_end, Error **errp)
 
 static void av_fw_write(AppleVirtFwDart *d, hwaddr offset, uint32_t val)
 {
-    address_space_stl_le(&address_space_memory, d->base + offset, val,
+    address_space_stl_le(&address_space_memory, d->cfg->base + offset, val,
                          MEMTXATTRS_UNSPECIFIED, NULL);
 }
 
 void apple_virt_fw_reset(AppleVirtFirmware *fw)
 {
-    for (unsigned i = 0; i < AV_FW_DART__MAX; i++) {
+    for (unsigned i = 0; i < fw->num_darts; i++) {
         AppleVirtFwDart *d = &fw->darts[i];
-        hwaddr lock_reg;
-        uint32_t lock_val;
+        const AppleDARTGeometry *geo = d->geo;
 
-        if (d->preset == AV_PRESET_NONE) {
+        if (d->cfg->preset == AV_PRESET_NONE) {
             continue;
         }
-        for (unsigned sid = 0; sid < apple_dart_num_streams(d->dart); sid++) {
-            if (!(d->streams & BIT_ULL(sid))) {
+        for (unsigned sid = 0; sid < geo->num_streams; sid++) {
+            if (!(d->cfg->streams & BIT_ULL(sid))) {
                 continue;
             }
-            for (unsigned t = 0; t < apple_dart_ttbrs_per_stream(d->dart);
-                 t++) {
-                av_fw_write(d, apple_dart_ttbr_offset(d->dart, sid, t),
-                            d->top[t] ? apple_dart_ttbr_encode(d->dart,
-                                                               d->top[t]) : 0);
+            for (unsigned t = 0; t < geo->gen->ttbrs_per_stream; t++) {
+                av_fw_write(d, apple_dart_ttbr_offset(geo, sid, t),
+                            d->top[t] ? apple_dart_ttbr_encode(geo, d->top[t])
+                                      : 0);
             }
-            av_fw_write(d, apple_dart_tcr_offset(d->dart, sid),
-                        apple_dart_tcr_translate(d->dart));
+            av_fw_write(d, apple_dart_tcr_offset(geo, sid),
+                        apple_dart_tcr_translate(geo));
         }
-        if (d->lock) {
-            apple_dart_lock_write(d->dart, &lock_reg, &lock_val);
-            av_fw_write(d, lock_reg, lock_val);
+        if (d->cfg->lock) {
+            av_fw_write(d, geo->gen->regs->lock_reg, geo->gen->regs->lock_val);
         }
     }
 }
@@ -384,9 +350,53 @@ static uint32_t av_fdt_phandle(void *fdt, const char *path)
     return phandle;
 }
 
+/* A /reserved-memory node for @r; returns its phandle. */
+static uint32_t av_fw_fdt_region(AppleVirtFirmware *fw, AppleVirtFwDart *d,
+                                 const AppleVirtFwRegion *r, void *fdt)
+{
+    hwaddr pa = av_fw_region_pa(fw, r);
+    g_autofree char *node = g_strdup_printf("/reserved-memory/%s@%"
+                                            HWADDR_PRIx, r->name, pa);
+
+    qemu_fdt_add_subnode(fdt, node);
+    qemu_fdt_setprop_sized_cells(fdt, node, "reg", 2, pa, 2, r->size);
+    qemu_fdt_setprop(fdt, node, "no-map", NULL, 0);
+    if (d->cfg->preset == AV_PRESET_MAPPED) {
+        qemu_fdt_setprop_sized_cells(fdt, node, "iommu-addresses",
+                                     1, av_fdt_phandle(fdt, d->cfg->client),
+                                     2, r->iova, 2, r->size);
+    }
+    return av_fdt_phandle(fdt, node);
+}
+
+/* A DART client's memory-region list */
+static void av_fw_fdt_client(AppleVirtFirmware *fw, AppleVirtFwDart *d,
+                             void *fdt)
+{
+    g_autofree uint32_t *phandles = g_new(uint32_t, d->cfg->num_regions);
+    g_autofree const char **names = g_new(const char *,
+                                          d->cfg->num_regions);
+    unsigned n = 0;
+
+    for (unsigned i = 0; i < d->cfg->num_regions; i++) {
+        const AppleVirtFwRegion *r = &d->cfg->regions[i];
+
+        if (av_fw_region_present(d, r)) {
+            phandles[n] = cpu_to_be32(av_fw_fdt_region(fw, d, r, fdt));
+            names[n++] = r->client_name;
+        }
+    }
+    if (n) {
+        qemu_fdt_setprop(fdt, d->cfg->client, "memory-region", phandles,
+                         n * sizeof(uint32_t));
+        qemu_fdt_setprop_string_array(fdt, d->cfg->client,
+                                      "memory-region-names",
+                                      (char **)names, n);
+    }
+}
+
 void apple_virt_fw_fdt(AppleVirtFirmware *fw, void *fdt)
 {
-    const AppleVirtFwRegion *fb_region = &av_fw_regions[AV_FW_FB_REGION];
     hwaddr fb = apple_virt_fw_framebuffer(fw);
     g_autofree char *fb_node = NULL;
 
@@ -405,49 +415,8 @@ void apple_virt_fw_fdt(AppleVirtFirmware *fw, void *fdt)
                                      2, AV_FW_TABLES_SIZE);
         qemu_fdt_setprop(fdt, node, "no-map", NULL, 0);
     }
-
-    /* Regions, and their clients' memory-region lists */
-    for (unsigned i = 0; i < AV_FW_DART__MAX; i++) {
-        AppleVirtFwDart *d = &fw->darts[i];
-        g_autofree uint32_t *phandles = g_new(uint32_t,
-                                              ARRAY_SIZE(av_fw_regions));
-        GString *names = g_string_new(NULL);
-        unsigned n = 0;
-
-        for (unsigned j = 0; j < ARRAY_SIZE(av_fw_regions); j++) {
-            const AppleVirtFwRegion *r = &av_fw_regions[j];
-            hwaddr pa = av_fw_region_pa(fw, r);
-            g_autofree char *node = NULL;
-            uint32_t phandle;
-
-            if (r->dart != i ||
-                (j != AV_FW_FB_REGION && !av_fw_region_mapped(fw, r))) {
-                continue;
-            }
-            node = g_strdup_printf("/reserved-memory/%s@%" HWADDR_PRIx,
-                                   r->name, pa);
-            qemu_fdt_add_subnode(fdt, node);
-            qemu_fdt_setprop_sized_cells(fdt, node, "reg", 2, pa,
-                                         2, r->size);
-            qemu_fdt_setprop(fdt, node, "no-map", NULL, 0);
-            if (d->client && av_fw_region_mapped(fw, r)) {
-                qemu_fdt_setprop_cells(fdt, node, "iommu-addresses",
-                                       av_fdt_phandle(fdt, d->client),
-                                       r->iova >> 32, (uint32_t)r->iova,
-                                       r->size >> 32, (uint32_t)r->size);
-            }
-            phandle = av_fdt_phandle(fdt, node);
-            phandles[n++] = cpu_to_be32(phandle);
-            g_string_append_len(names, r->client_name,
-                                strlen(r->client_name) + 1);
-        }
-        if (n && d->client) {
-            qemu_fdt_setprop(fdt, d->client, "memory-region", phandles,
-                             n * sizeof(uint32_t));
-            qemu_fdt_setprop(fdt, d->client, "memory-region-names",
-                             names->str, names->len);
-        }
-        g_string_free(names, true);
+    for (unsigned i = 0; i < fw->num_darts; i++) {
+        av_fw_fdt_client(fw, &fw->darts[i], fdt);
     }
 
     /* The boot console, on the framebuffer, as m1n1 passes it */
@@ -458,7 +427,7 @@ void apple_virt_fw_fdt(AppleVirtFirmware *fw, void *fdt)
     qemu_fdt_add_subnode(fdt, fb_node);
     qemu_fdt_setprop_string(fdt, fb_node, "compatible", "simple-framebuffer");
     qemu_fdt_setprop_sized_cells(fdt, fb_node, "reg", 2, fb,
-                                 2, fb_region->size);
+                                 2, fw->framebuffer->size);
     qemu_fdt_setprop_cell(fdt, fb_node, "width", AV_FB_WIDTH);
     qemu_fdt_setprop_cell(fdt, fb_node, "height", AV_FB_HEIGHT);
     qemu_fdt_setprop_cell(fdt, fb_node, "stride", AV_FB_STRIDE);
@@ -469,7 +438,7 @@ char *apple_virt_fw_describe(AppleVirtFirmware *fw)
 {
     GString *out = g_string_new(NULL);
 
-    for (unsigned i = 0; i < AV_FW_DART__MAX; i++) {
+    for (unsigned i = 0; i < fw->num_darts; i++) {
         if (fw->darts[i].log) {
             g_string_append(out, fw->darts[i].log->str);
         }

@@ -21,29 +21,43 @@ typedef enum AppleVirtFwPreset {
 
 extern const QEnumLookup apple_virt_fw_preset_lookup;
 
-/* The DARTs firmware knows about. */
-typedef enum AppleVirtFwDartId {
-    AV_FW_DART_PCIE,
-    AV_FW_DART_USB,
-    AV_FW_DART_DISP,
-    AV_FW_DART__MAX,
-} AppleVirtFwDartId;
+/*
+ * Memory that firmware keeps in its carve-out for a DART's client and
+ * maps for it when the DART's preset is "mapped". The framebuffer is
+ * there whatever the preset, since the boot console is drawn in it.
+ */
+typedef struct AppleVirtFwRegion {
+    const char *name;           /* reserved-memory node */
+    const char *client_name;    /* its entry in memory-region-names */
+    hwaddr offset;              /* in the carve-out */
+    hwaddr size;
+    hwaddr iova;
+    bool read_only;
+    bool framebuffer;           /* the boot framebuffer, not data */
+} AppleVirtFwRegion;
 
-/* Firmware's settings for one DART, filled in by the machine. */
-typedef struct AppleVirtFwDart {
+/* Everything firmware is told about one DART. */
+typedef struct AppleVirtFwDartConfig {
     const char *name;               /* QOM child name, e.g. "dart-disp" */
     const char *option;             /* machine option prefix: "disp-dart" */
     AppleDARTState *dart;
     hwaddr base;                    /* where its registers are */
     uint64_t streams;               /* the streams firmware sets up */
-    int preset;                     /* AppleVirtFwPreset */
+    AppleVirtFwPreset preset;
     bool lock;
     const char *client;             /* DT path of its client device */
+    const AppleVirtFwRegion *regions;
+    unsigned num_regions;
+} AppleVirtFwDartConfig;
 
-    /* derived */
+#define AV_FW_MAX_DARTS         8
+
+/* What firmware did to one DART */
+typedef struct AppleVirtFwDart {
+    const AppleVirtFwDartConfig *cfg;
+    const AppleDARTGeometry *geo;
     hwaddr top[APPLE_DART_MAX_TTBRS]; /* top-level table per TTBR, or 0 */
     GString *log;                   /* what firmware did, for users */
-    GString *maps;                  /* the mappings it installed */
 } AppleVirtFwDart;
 
 /* Memory that firmware keeps for itself at the top of RAM. */
@@ -54,23 +68,25 @@ typedef struct AppleVirtFwDart {
 #define AV_FB_HEIGHT            768
 #define AV_FB_STRIDE            (AV_FB_WIDTH * 4)
 #define AV_FB_SIZE              (AV_FB_STRIDE * AV_FB_HEIGHT)
-#define AV_FB_IOVA              0xa0000000ULL
 
 typedef struct AppleVirtFirmware {
-    AppleVirtFwDart darts[AV_FW_DART__MAX];
+    AppleVirtFwDart darts[AV_FW_MAX_DARTS];
+    unsigned num_darts;
+    const AppleVirtFwRegion *framebuffer;
     hwaddr carveout;                /* base of the carve-out */
     uint8_t *tables;                /* image of the table area */
     size_t tables_used;
 } AppleVirtFirmware;
 
 /*
- * At machine init, once the DARTs exist and @fw->darts is filled in:
- * check the settings, build page tables and the firmware's memory
+ * At machine init, once the DARTs exist: check the settings in @cfgs
+ * (which must outlive @fw), build page tables and the firmware's memory
  * contents below @ram_end, and register them to be restored at every
  * reset. Returns false with @errp set if the settings make no sense.
  */
-bool apple_virt_fw_build(AppleVirtFirmware *fw, hwaddr ram_end,
-                         Error **errp);
+bool apple_virt_fw_build(AppleVirtFirmware *fw,
+                         const AppleVirtFwDartConfig *cfgs, unsigned n,
+                         hwaddr ram_end, Error **errp);
 
 /* Describe the carve-out and the preset mappings in the devicetree. */
 void apple_virt_fw_fdt(AppleVirtFirmware *fw, void *fdt);

@@ -22,6 +22,7 @@
 #include "qemu/error-report.h"
 #include "qemu/units.h"
 #include "qapi/error.h"
+#include "qapi/util.h"
 #include "qapi/visitor.h"
 #include "hw/boards.h"
 #include "hw/arm/boot.h"
@@ -108,19 +109,33 @@ enum {
 #define AV_XHCI_SID     1
 /* The display engine's stream on the display DART */
 #define AV_DISP_SID     0
+/* Where firmware maps the boot framebuffer for the display engine */
+#define AV_FB_IOVA      0xa0000000ULL
 
-typedef struct AppleVirtDartGen AppleVirtDartGen;
+/* The machine's DARTs, in the order of av_darts[] */
+typedef enum AppleVirtDartId {
+    AV_DART_ID_PCIE,
+    AV_DART_ID_USB,
+    AV_DART_ID_DISP,
+    AV_NUM_DARTS,
+} AppleVirtDartId;
+
+/* What the firmware options ("<dart>-preset", "<dart>-locked") chose */
+typedef struct AppleVirtFwSettings {
+    int preset;                     /* AppleVirtFwPreset */
+    bool lock;
+} AppleVirtFwSettings;
 
 struct AppleVirtMachineState {
     MachineState parent_obj;
 
     struct arm_boot_info bootinfo;
     DeviceState *gic;
-    AppleDARTState *dart_pcie;
-    AppleDARTState *dart_usb;
-    AppleDARTState *dart_disp;
+    AppleDARTState *darts[AV_NUM_DARTS];
+    AppleVirtFwSettings fw_settings[AV_NUM_DARTS];
+    AppleVirtFwDartConfig fw_cfg[AV_NUM_DARTS];
     AppleVirtFirmware fw;
-    const AppleVirtDartGen *dart_gen;
+    int dart_gen;                   /* AppleVirtDartGen */
     uint32_t dart_va_bits;
     PCIBus *pci_bus;
     int fdt_size;
@@ -223,43 +238,35 @@ static void av_create_its(AppleVirtMachineState *avms)
  * The DART generations the machine can be built with ("dart" option):
  * every DART of the machine is of that generation.
  */
-struct AppleVirtDartGen {
-    const char *name;
-    const char *type;
-    bool va_bits;       /* its VA width can be chosen */
+typedef enum AppleVirtDartGen {
+    AV_DART_GEN_T8103,          /* M1 */
+    AV_DART_GEN_T8103_USB4,     /* M1's USB4 DARTs */
+    AV_DART_GEN_T6000,          /* M1 Pro/Max */
+    AV_DART_GEN_T8110,          /* M2 and later */
+    AV_DART_GEN__MAX,
+} AppleVirtDartGen;
+
+static const char *const av_dart_gen_names[] = {
+    [AV_DART_GEN_T8103] = "t8103",
+    [AV_DART_GEN_T8103_USB4] = "t8103-usb4",
+    [AV_DART_GEN_T6000] = "t6000",
+    [AV_DART_GEN_T8110] = "t8110",
 };
 
-static const AppleVirtDartGen av_dart_gens[] = {
-    { "t8103", TYPE_APPLE_DART_T8103 },             /* M1 */
-    { "t8103-usb4", TYPE_APPLE_DART_T8103_USB4 },   /* M1's USB4 DARTs */
-    { "t6000", TYPE_APPLE_DART_T6000 },             /* M1 Pro/Max */
-    { "t8110", TYPE_APPLE_DART_T8110, true },       /* M2 and later */
+static const QEnumLookup av_dart_gen_lookup = {
+    .array = av_dart_gen_names,
+    .size = AV_DART_GEN__MAX,
 };
 
-static const AppleVirtDartGen *av_dart_gen(const char *name)
-{
-    for (unsigned i = 0; i < ARRAY_SIZE(av_dart_gens); i++) {
-        if (!strcmp(av_dart_gens[i].name, name)) {
-            return &av_dart_gens[i];
-        }
-    }
-    return NULL;
-}
+static const char *const av_dart_gen_types[] = {
+    [AV_DART_GEN_T8103] = TYPE_APPLE_DART_T8103,
+    [AV_DART_GEN_T8103_USB4] = TYPE_APPLE_DART_T8103_USB4,
+    [AV_DART_GEN_T6000] = TYPE_APPLE_DART_T6000,
+    [AV_DART_GEN_T8110] = TYPE_APPLE_DART_T8110,
+};
 
-static AppleDARTState *av_create_dart(AppleVirtMachineState *avms,
-                                      const char *name, hwaddr base, int spi)
-{
-    DeviceState *dev = qdev_new(avms->dart_gen->type);
-
-    if (avms->dart_va_bits) {
-        qdev_prop_set_uint32(dev, "va-bits", avms->dart_va_bits);
-    }
-    object_property_add_child(OBJECT(avms), name, OBJECT(dev));
-    sysbus_realize_and_unref(SYS_BUS_DEVICE(dev), &error_fatal);
-    sysbus_mmio_map(SYS_BUS_DEVICE(dev), 0, base);
-    sysbus_connect_irq(SYS_BUS_DEVICE(dev), 0, av_spi(avms, spi));
-    return APPLE_DART(dev);
-}
+/* Only T8110 DARTs come in several VA widths */
+#define AV_DART_GEN_HAS_VA_BITS(gen)    ((gen) == AV_DART_GEN_T8110)
 
 /*
  * Root-bus slot S < 16 is stream S of the PCIe DART; anything else (no
@@ -271,7 +278,8 @@ static AddressSpace *av_pci_dma_as(PCIBus *bus, void *opaque, int devfn)
     AppleVirtMachineState *avms = opaque;
 
     if (pci_bus_is_root(bus) && PCI_SLOT(devfn) < AV_PCIE_DART_SLOTS) {
-        return apple_dart_stream_as(avms->dart_pcie, PCI_SLOT(devfn));
+        return apple_dart_stream_as(avms->darts[AV_DART_ID_PCIE],
+                                    PCI_SLOT(devfn));
     }
     return &address_space_memory;
 }
@@ -280,7 +288,8 @@ static const PCIIOMMUOps av_pci_iommu_ops = {
     .get_address_space = av_pci_dma_as,
 };
 
-static void av_create_pcie(AppleVirtMachineState *avms)
+/* The PCIe host, whose root-bus devices the PCIe DART translates */
+static void av_create_pcie(AppleVirtMachineState *avms, AppleDARTState *dart)
 {
     const MemMapEntry *ecam = &apple_virt_memmap[AV_PCIE_ECAM];
     const MemMapEntry *mmio = &apple_virt_memmap[AV_PCIE_MMIO];
@@ -312,7 +321,8 @@ static void av_create_pcie(AppleVirtMachineState *avms)
  * The display engine: it scans the boot framebuffer out through the
  * display DART, at the IOVA where firmware mapped it.
  */
-static void av_create_display(AppleVirtMachineState *avms)
+static void av_create_display(AppleVirtMachineState *avms,
+                              AppleDARTState *dart)
 {
     DeviceState *dev = qdev_new(TYPE_APPLE_VIRT_DISPLAY);
 
@@ -322,8 +332,7 @@ static void av_create_display(AppleVirtMachineState *avms)
     qdev_prop_set_uint32(dev, "stride", AV_FB_STRIDE);
     qdev_prop_set_uint64(dev, "iova", AV_FB_IOVA);
     object_property_set_link(OBJECT(dev), "dma",
-                             OBJECT(apple_dart_stream_mr(avms->dart_disp,
-                                                         AV_DISP_SID)),
+                             OBJECT(apple_dart_stream_mr(dart, AV_DISP_SID)),
                              &error_abort);
     sysbus_realize_and_unref(SYS_BUS_DEVICE(dev), &error_fatal);
     sysbus_mmio_map(SYS_BUS_DEVICE(dev), 0,
@@ -331,15 +340,14 @@ static void av_create_display(AppleVirtMachineState *avms)
 }
 
 /* A USB 3 host controller whose DMA goes through the USB DART. */
-static void av_create_xhci(AppleVirtMachineState *avms)
+static void av_create_xhci(AppleVirtMachineState *avms, AppleDARTState *dart)
 {
     DeviceState *dev = qdev_new(TYPE_XHCI_SYSBUS);
 
     object_property_add_child(OBJECT(avms), "xhci", OBJECT(dev));
     qdev_prop_set_uint32(dev, "intrs", 1);
     object_property_set_link(OBJECT(dev), "dma",
-                             OBJECT(apple_dart_stream_mr(avms->dart_usb,
-                                                         AV_XHCI_SID)),
+                             OBJECT(apple_dart_stream_mr(dart, AV_XHCI_SID)),
                              &error_abort);
     sysbus_realize_and_unref(SYS_BUS_DEVICE(dev), &error_fatal);
     sysbus_mmio_map(SYS_BUS_DEVICE(dev), 0, apple_virt_memmap[AV_XHCI].base);
@@ -463,35 +471,34 @@ static void av_fdt_uart(AppleVirtMachineState *avms, void *fdt)
 }
 
 /* A DART node as apple,dart.yaml wants it; returns its phandle. */
-static uint32_t av_fdt_dart(void *fdt, AppleDARTState *dart, int idx,
+
+/* A DART node as apple,dart.yaml wants it; returns its phandle. */
+static uint32_t av_fdt_dart(void *fdt, AppleDARTState *dart, int map,
                             int spi)
 {
-    g_autofree char *node = av_fdt_node("iommu", idx);
+    g_autofree char *node = av_fdt_node("iommu", map);
     uint32_t phandle = qemu_fdt_alloc_phandle(fdt);
 
     qemu_fdt_add_subnode(fdt, node);
     qemu_fdt_setprop_string(fdt, node, "compatible",
-                            apple_dart_compatible(dart));
-    av_fdt_reg(fdt, node, idx);
+                            apple_dart_geometry(dart)->gen->compatible);
+    av_fdt_reg(fdt, node, map);
     av_fdt_spi(fdt, node, spi);
     qemu_fdt_setprop_cell(fdt, node, "#iommu-cells", 1);
     qemu_fdt_setprop_cell(fdt, node, "phandle", phandle);
     return phandle;
 }
 
-static void av_fdt_pcie(AppleVirtMachineState *avms, void *fdt)
+/* The PCIe host: its root-bus slots are the PCIe DART's streams. */
+static void av_fdt_pcie(AppleVirtMachineState *avms, void *fdt,
+                        const char *node, uint32_t dart_phandle)
 {
-    g_autofree char *node = av_fdt_node("pcie", AV_PCIE_MMIO);
     const MemMapEntry *mmio = &apple_virt_memmap[AV_PCIE_MMIO];
     const MemMapEntry *pio = &apple_virt_memmap[AV_PCIE_PIO];
     const MemMapEntry *ecam = &apple_virt_memmap[AV_PCIE_ECAM];
     uint32_t irq_map[4 * PCI_NUM_PINS * 10];
     uint32_t iommu_map[AV_PCIE_DART_SLOTS * 4];
-    uint32_t dart_phandle;
     uint32_t *p = irq_map;
-
-    dart_phandle = av_fdt_dart(fdt, avms->dart_pcie, AV_DART_PCIE,
-                               AV_IRQ_DART_PCIE);
 
     qemu_fdt_add_subnode(fdt, node);
     qemu_fdt_setprop_string(fdt, node, "compatible", "pci-host-ecam-generic");
@@ -541,38 +548,153 @@ static void av_fdt_pcie(AppleVirtMachineState *avms, void *fdt)
     }
     qemu_fdt_setprop(fdt, node, "iommu-map", iommu_map, sizeof(iommu_map));
     qemu_fdt_setprop_cell(fdt, node, "iommu-map-mask", 0xfff8);
-    avms->fw.darts[AV_FW_DART_PCIE].client = g_strdup(node);
 }
 
-static void av_fdt_xhci(AppleVirtMachineState *avms, void *fdt)
+static void av_fdt_xhci(AppleVirtMachineState *avms, void *fdt,
+                        const char *node, uint32_t dart_phandle)
 {
-    g_autofree char *node = av_fdt_node("usb", AV_XHCI);
-    uint32_t dart_phandle;
-
-    dart_phandle = av_fdt_dart(fdt, avms->dart_usb, AV_DART_USB,
-                               AV_IRQ_DART_USB);
     qemu_fdt_add_subnode(fdt, node);
     qemu_fdt_setprop_string(fdt, node, "compatible", "generic-xhci");
     av_fdt_reg(fdt, node, AV_XHCI);
     av_fdt_spi(fdt, node, AV_IRQ_XHCI);
     qemu_fdt_setprop(fdt, node, "dma-coherent", NULL, 0);
     qemu_fdt_setprop_cells(fdt, node, "iommus", dart_phandle, AV_XHCI_SID);
-    avms->fw.darts[AV_FW_DART_USB].client = g_strdup(node);
 }
 
-static void av_fdt_display(AppleVirtMachineState *avms, void *fdt)
+static void av_fdt_display(AppleVirtMachineState *avms, void *fdt,
+                           const char *node, uint32_t dart_phandle)
 {
-    g_autofree char *node = av_fdt_node("display", AV_DISPLAY);
-    uint32_t dart_phandle;
-
-    dart_phandle = av_fdt_dart(fdt, avms->dart_disp, AV_DART_DISP,
-                               AV_IRQ_DART_DISP);
     qemu_fdt_add_subnode(fdt, node);
     qemu_fdt_setprop_string(fdt, node, "compatible",
                             "qemu,apple-virt-display");
     av_fdt_reg(fdt, node, AV_DISPLAY);
     qemu_fdt_setprop_cells(fdt, node, "iommus", dart_phandle, AV_DISP_SID);
-    avms->fw.darts[AV_FW_DART_DISP].client = g_strdup(node);
+}
+
+/*
+ * The machine's DARTs
+ */
+
+/* Memory firmware keeps for the DARTs' clients, in its carve-out */
+static const AppleVirtFwRegion av_pcie_fw_regions[] = {
+    {
+        .name = "pcie-firmware", .client_name = "firmware",
+        .offset = 3 * MiB, .size = 64 * KiB, .iova = 0x0c000000,
+    },
+};
+
+static const AppleVirtFwRegion av_usb_fw_regions[] = {
+    {
+        .name = "usb-firmware", .client_name = "firmware",
+        .offset = 2 * MiB, .size = 64 * KiB, .iova = 0x0c000000,
+    },
+};
+
+static const AppleVirtFwRegion av_disp_fw_regions[] = {
+    {
+        .name = "dcp-firmware", .client_name = "firmware",
+        .offset = 1 * MiB, .size = 256 * KiB, .iova = 0x08000000,
+        .read_only = true,
+    }, {
+        .name = "framebuffer", .client_name = "framebuffer",
+        .offset = 4 * MiB, .size = AV_FB_SIZE, .iova = AV_FB_IOVA,
+        .framebuffer = true,
+    },
+};
+
+/*
+ * Everything about one DART of the machine, in one place: to add a
+ * DART, add an entry here (and its id to AppleVirtDartId).
+ */
+typedef struct AppleVirtDart {
+    const char *name;               /* QOM child of the machine */
+    int map;                        /* its apple_virt_memmap[] entry */
+    int spi;
+    const char *option;             /* "<option>-preset", "-locked" */
+    const char *what;               /* for the options' descriptions */
+    AppleVirtFwPreset preset;       /* what firmware does by default */
+    bool locked;
+    uint64_t streams;               /* the streams firmware sets up */
+    const AppleVirtFwRegion *fw_regions;
+    unsigned num_fw_regions;
+    /* The device it fronts: created after the DART, named in the DT */
+    const char *client_node;
+    int client_map;
+    void (*create_client)(AppleVirtMachineState *avms, AppleDARTState *dart);
+    void (*fdt_client)(AppleVirtMachineState *avms, void *fdt,
+                       const char *node, uint32_t dart_phandle);
+} AppleVirtDart;
+
+static const AppleVirtDart av_darts[AV_NUM_DARTS] = {
+    [AV_DART_ID_PCIE] = {
+        .name = "dart-pcie", .map = AV_DART_PCIE, .spi = AV_IRQ_DART_PCIE,
+        .option = "pcie-dart", .what = "the PCIe DART",
+        .preset = AV_PRESET_NONE, .locked = false,
+        .streams = MAKE_64BIT_MASK(0, AV_PCIE_DART_SLOTS),
+        .fw_regions = av_pcie_fw_regions,
+        .num_fw_regions = ARRAY_SIZE(av_pcie_fw_regions),
+        .client_node = "pcie", .client_map = AV_PCIE_MMIO,
+        .create_client = av_create_pcie, .fdt_client = av_fdt_pcie,
+    },
+    [AV_DART_ID_USB] = {
+        .name = "dart-usb", .map = AV_DART_USB, .spi = AV_IRQ_DART_USB,
+        .option = "usb-dart", .what = "the USB DART",
+        .preset = AV_PRESET_NONE, .locked = false,
+        .streams = BIT_ULL(AV_XHCI_SID),
+        .fw_regions = av_usb_fw_regions,
+        .num_fw_regions = ARRAY_SIZE(av_usb_fw_regions),
+        .client_node = "usb", .client_map = AV_XHCI,
+        .create_client = av_create_xhci, .fdt_client = av_fdt_xhci,
+    },
+    /* Locked with the boot framebuffer mapped, as m1n1 leaves an M1 */
+    [AV_DART_ID_DISP] = {
+        .name = "dart-disp", .map = AV_DART_DISP, .spi = AV_IRQ_DART_DISP,
+        .option = "disp-dart", .what = "the display DART",
+        .preset = AV_PRESET_MAPPED, .locked = true,
+        .streams = BIT_ULL(AV_DISP_SID),
+        .fw_regions = av_disp_fw_regions,
+        .num_fw_regions = ARRAY_SIZE(av_disp_fw_regions),
+        .client_node = "display", .client_map = AV_DISPLAY,
+        .create_client = av_create_display, .fdt_client = av_fdt_display,
+    },
+};
+
+QEMU_BUILD_BUG_ON(AV_NUM_DARTS > AV_FW_MAX_DARTS);
+
+/* The DT path of @d's client */
+static char *av_dart_client_path(const AppleVirtDart *d)
+{
+    return av_fdt_node(d->client_node, d->client_map);
+}
+
+/* Every DART, each followed by the device it fronts */
+static void av_create_darts(AppleVirtMachineState *avms)
+{
+    for (unsigned i = 0; i < AV_NUM_DARTS; i++) {
+        const AppleVirtDart *d = &av_darts[i];
+        DeviceState *dev = qdev_new(av_dart_gen_types[avms->dart_gen]);
+
+        if (avms->dart_va_bits) {
+            qdev_prop_set_uint32(dev, "va-bits", avms->dart_va_bits);
+        }
+        object_property_add_child(OBJECT(avms), d->name, OBJECT(dev));
+        sysbus_realize_and_unref(SYS_BUS_DEVICE(dev), &error_fatal);
+        sysbus_mmio_map(SYS_BUS_DEVICE(dev), 0, apple_virt_memmap[d->map].base);
+        sysbus_connect_irq(SYS_BUS_DEVICE(dev), 0, av_spi(avms, d->spi));
+        avms->darts[i] = APPLE_DART(dev);
+        d->create_client(avms, avms->darts[i]);
+    }
+}
+
+static void av_fdt_darts(AppleVirtMachineState *avms, void *fdt)
+{
+    for (unsigned i = 0; i < AV_NUM_DARTS; i++) {
+        const AppleVirtDart *d = &av_darts[i];
+        g_autofree char *client = av_dart_client_path(d);
+        uint32_t phandle = av_fdt_dart(fdt, avms->darts[i], d->map, d->spi);
+
+        d->fdt_client(avms, fdt, client, phandle);
+    }
 }
 
 static void av_create_fdt(AppleVirtMachineState *avms)
@@ -593,39 +715,38 @@ static void av_create_fdt(AppleVirtMachineState *avms)
     av_fdt_cpus(avms, fdt);
     av_fdt_gic_timer(avms, fdt);
     av_fdt_uart(avms, fdt);
-    av_fdt_pcie(avms, fdt);
-    av_fdt_xhci(avms, fdt);
-    av_fdt_display(avms, fdt);
+    av_fdt_darts(avms, fdt);
 }
 
 /*
  * Firmware
  */
 
-static void av_fw_dart(AppleVirtMachineState *avms, AppleVirtFwDartId id,
-                       AppleDARTState *dart, int idx, uint64_t streams)
-{
-    AppleVirtFwDart *d = &avms->fw.darts[id];
-
-    d->name = object_get_canonical_path_component(OBJECT(dart));
-    d->dart = dart;
-    d->base = apple_virt_memmap[idx].base;
-    d->streams = streams;
-}
-
+/* Tell firmware about every DART, as the options set it up. */
 static void av_firmware_init(AppleVirtMachineState *avms)
 {
     MachineState *ms = MACHINE(avms);
     Error *err = NULL;
 
-    av_fw_dart(avms, AV_FW_DART_PCIE, avms->dart_pcie, AV_DART_PCIE,
-               MAKE_64BIT_MASK(0, AV_PCIE_DART_SLOTS));
-    av_fw_dart(avms, AV_FW_DART_USB, avms->dart_usb, AV_DART_USB,
-               BIT_ULL(AV_XHCI_SID));
-    av_fw_dart(avms, AV_FW_DART_DISP, avms->dart_disp, AV_DART_DISP,
-               BIT_ULL(AV_DISP_SID));
-    if (!apple_virt_fw_build(&avms->fw, apple_virt_memmap[AV_MEM].base +
-                             ms->ram_size, &err)) {
+    for (unsigned i = 0; i < AV_NUM_DARTS; i++) {
+        const AppleVirtDart *d = &av_darts[i];
+
+        avms->fw_cfg[i] = (AppleVirtFwDartConfig) {
+            .name = d->name,
+            .option = d->option,
+            .dart = avms->darts[i],
+            .base = apple_virt_memmap[d->map].base,
+            .streams = d->streams,
+            .preset = avms->fw_settings[i].preset,
+            .lock = avms->fw_settings[i].lock,
+            .client = av_dart_client_path(d),
+            .regions = d->fw_regions,
+            .num_regions = d->num_fw_regions,
+        };
+    }
+    if (!apple_virt_fw_build(&avms->fw, avms->fw_cfg, AV_NUM_DARTS,
+                             apple_virt_memmap[AV_MEM].base + ms->ram_size,
+                             &err)) {
         error_report_err(err);
         exit(1);
     }
@@ -645,44 +766,22 @@ static char *av_get_firmware(Object *obj, Error **errp)
 }
 
 /*
- * Per-DART firmware settings: "<dart>-preset" (none, empty, mapped)
- * and "<dart>-locked" (on, off).
+ * Options. The per-DART ones ("<dart>-preset": none, empty, mapped;
+ * "<dart>-locked": on, off) have their av_darts[] entry as opaque.
  */
-typedef struct AppleVirtFwOption {
-    const char *name;
-    AppleVirtFwDartId id;
-    AppleVirtFwPreset preset;
-    bool locked;
-    const char *what;
-} AppleVirtFwOption;
 
-static const AppleVirtFwOption av_fw_options[] = {
-    { "pcie-dart", AV_FW_DART_PCIE, AV_PRESET_NONE, false,
-      "the PCIe DART" },
-    { "usb-dart", AV_FW_DART_USB, AV_PRESET_NONE, false,
-      "the USB DART" },
-    { "disp-dart", AV_FW_DART_DISP, AV_PRESET_MAPPED, true,
-      "the display DART" },
-};
-
-static AppleVirtFwDart *av_fw_option_dart(Object *obj, const char *name)
+static AppleVirtFwSettings *av_fw_settings(Object *obj, void *opaque)
 {
-    AppleVirtMachineState *avms = APPLE_VIRT_MACHINE(obj);
+    const AppleVirtDart *d = opaque;
 
-    for (unsigned i = 0; i < ARRAY_SIZE(av_fw_options); i++) {
-        if (g_str_has_prefix(name, av_fw_options[i].name)) {
-            return &avms->fw.darts[av_fw_options[i].id];
-        }
-    }
-    g_assert_not_reached();
+    return &APPLE_VIRT_MACHINE(obj)->fw_settings[d - av_darts];
 }
 
 static void av_get_preset(Object *obj, Visitor *v, const char *name,
                           void *opaque, Error **errp)
 {
-    int preset = av_fw_option_dart(obj, name)->preset;
-
-    visit_type_enum(v, name, &preset, &apple_virt_fw_preset_lookup, errp);
+    visit_type_enum(v, name, &av_fw_settings(obj, opaque)->preset,
+                    &apple_virt_fw_preset_lookup, errp);
 }
 
 static void av_set_preset(Object *obj, Visitor *v, const char *name,
@@ -692,16 +791,14 @@ static void av_set_preset(Object *obj, Visitor *v, const char *name,
 
     if (visit_type_enum(v, name, &preset, &apple_virt_fw_preset_lookup,
                         errp)) {
-        av_fw_option_dart(obj, name)->preset = preset;
+        av_fw_settings(obj, opaque)->preset = preset;
     }
 }
 
 static void av_get_locked(Object *obj, Visitor *v, const char *name,
                           void *opaque, Error **errp)
 {
-    bool locked = av_fw_option_dart(obj, name)->lock;
-
-    visit_type_bool(v, name, &locked, errp);
+    visit_type_bool(v, name, &av_fw_settings(obj, opaque)->lock, errp);
 }
 
 static void av_set_locked(Object *obj, Visitor *v, const char *name,
@@ -710,25 +807,39 @@ static void av_set_locked(Object *obj, Visitor *v, const char *name,
     bool locked;
 
     if (visit_type_bool(v, name, &locked, errp)) {
-        av_fw_option_dart(obj, name)->lock = locked;
+        av_fw_settings(obj, opaque)->lock = locked;
     }
 }
 
-static char *av_get_dart(Object *obj, Error **errp)
+static void av_get_dart(Object *obj, Visitor *v, const char *name,
+                        void *opaque, Error **errp)
 {
-    return g_strdup(APPLE_VIRT_MACHINE(obj)->dart_gen->name);
+    visit_type_enum(v, name, &APPLE_VIRT_MACHINE(obj)->dart_gen,
+                    &av_dart_gen_lookup, errp);
 }
 
-static void av_set_dart(Object *obj, const char *value, Error **errp)
+/* Like visit_type_enum(), but the error lists what there is. */
+static void av_set_dart(Object *obj, Visitor *v, const char *name,
+                        void *opaque, Error **errp)
 {
-    const AppleVirtDartGen *gen = av_dart_gen(value);
+    g_autofree char *value = NULL;
+    g_autoptr(GString) names = g_string_new(NULL);
+    int gen;
 
-    if (!gen) {
-        error_setg(errp, "dart must be t8103, t8103-usb4, t6000 or t8110,"
-                   " not '%s'", value);
+    if (!visit_type_str(v, name, &value, errp)) {
         return;
     }
-    APPLE_VIRT_MACHINE(obj)->dart_gen = gen;
+    gen = qapi_enum_parse(&av_dart_gen_lookup, value, -1, NULL);
+    if (gen >= 0) {
+        APPLE_VIRT_MACHINE(obj)->dart_gen = gen;
+        return;
+    }
+    for (int i = 0; i < AV_DART_GEN__MAX; i++) {
+        g_string_append_printf(names, "%s%s", av_dart_gen_names[i],
+                               i == AV_DART_GEN__MAX - 1 ? "" :
+                               i == AV_DART_GEN__MAX - 2 ? " or " : ", ");
+    }
+    error_setg(errp, "dart must be %s, not '%s'", names->str, value);
 }
 
 static void av_get_dart_va_bits(Object *obj, Visitor *v, const char *name,
@@ -745,7 +856,8 @@ static void av_set_dart_va_bits(Object *obj, Visitor *v, const char *name,
 
 static void av_dart_class_properties(ObjectClass *oc)
 {
-    object_class_property_add_str(oc, "dart", av_get_dart, av_set_dart);
+    object_class_property_add(oc, "dart", "AppleVirtDartGen",
+                              av_get_dart, av_set_dart, NULL, NULL);
     object_class_property_set_description(oc, "dart",
         "Generation of the machine's DARTs: t8103 (M1, default),"
         " t8103-usb4, t6000 (M1 Pro/Max) or t8110 (M2 and later)");
@@ -759,26 +871,29 @@ static void av_dart_class_properties(ObjectClass *oc)
 
 static void av_fw_class_properties(ObjectClass *oc)
 {
-    for (unsigned i = 0; i < ARRAY_SIZE(av_fw_options); i++) {
-        const AppleVirtFwOption *o = &av_fw_options[i];
-        g_autofree char *preset = g_strdup_printf("%s-preset", o->name);
-        g_autofree char *locked = g_strdup_printf("%s-locked", o->name);
-        g_autofree char *desc = NULL;
+    for (unsigned i = 0; i < AV_NUM_DARTS; i++) {
+        const AppleVirtDart *d = &av_darts[i];
+        g_autofree char *preset = g_strdup_printf("%s-preset", d->option);
+        g_autofree char *locked = g_strdup_printf("%s-locked", d->option);
+        g_autofree char *preset_desc = NULL;
+        g_autofree char *locked_desc = NULL;
 
         object_class_property_add(oc, preset, "AppleVirtFwPreset",
-                                  av_get_preset, av_set_preset, NULL, NULL);
-        desc = g_strdup_printf("What firmware leaves in %s's page tables:"
-                               " none, empty or mapped (default %s)",
-                               o->what, apple_virt_fw_preset_lookup.array[
-                                   o->preset]);
-        object_class_property_set_description(oc, preset, desc);
-        g_free(desc);
+                                  av_get_preset, av_set_preset, NULL,
+                                  (void *)d);
+        preset_desc = g_strdup_printf("What firmware leaves in %s's page"
+                                      " tables: none, empty or mapped"
+                                      " (default %s)", d->what,
+                                      apple_virt_fw_preset_lookup.array[
+                                          d->preset]);
+        object_class_property_set_description(oc, preset, preset_desc);
         object_class_property_add(oc, locked, "bool",
-                                  av_get_locked, av_set_locked, NULL, NULL);
-        desc = g_strdup_printf("Whether firmware locks %s's TTBRs and TCRs"
-                               " (default %s)", o->what,
-                               o->locked ? "on" : "off");
-        object_class_property_set_description(oc, locked, desc);
+                                  av_get_locked, av_set_locked, NULL,
+                                  (void *)d);
+        locked_desc = g_strdup_printf("Whether firmware locks %s's TTBRs"
+                                      " and TCRs (default %s)", d->what,
+                                      d->locked ? "on" : "off");
+        object_class_property_set_description(oc, locked, locked_desc);
     }
     object_class_property_add_str(oc, "dart-firmware", av_get_firmware, NULL);
     object_class_property_set_description(oc, "dart-firmware",
@@ -789,13 +904,10 @@ static void apple_virt_instance_init(Object *obj)
 {
     AppleVirtMachineState *avms = APPLE_VIRT_MACHINE(obj);
 
-    avms->dart_gen = &av_dart_gens[0];
-    for (unsigned i = 0; i < ARRAY_SIZE(av_fw_options); i++) {
-        AppleVirtFwDart *d = &avms->fw.darts[av_fw_options[i].id];
-
-        d->option = av_fw_options[i].name;
-        d->preset = av_fw_options[i].preset;
-        d->lock = av_fw_options[i].locked;
+    avms->dart_gen = AV_DART_GEN_T8103;
+    for (unsigned i = 0; i < AV_NUM_DARTS; i++) {
+        avms->fw_settings[i].preset = av_darts[i].preset;
+        avms->fw_settings[i].lock = av_darts[i].locked;
     }
 }
 
@@ -820,9 +932,10 @@ static void apple_virt_init(MachineState *ms)
                      (AV_RAM_LIMIT - apple_virt_memmap[AV_MEM].base) / GiB);
         exit(1);
     }
-    if (avms->dart_va_bits && !avms->dart_gen->va_bits) {
+    if (avms->dart_va_bits && !AV_DART_GEN_HAS_VA_BITS(avms->dart_gen)) {
         error_report("apple-virt: dart-va-bits is for dart=t8110; %s DARTs"
-                     " have a fixed VA width", avms->dart_gen->name);
+                     " have a fixed VA width",
+                     av_dart_gen_names[avms->dart_gen]);
         exit(1);
     }
     if (ms->ram_size < AV_RAM_MIN) {
@@ -845,19 +958,7 @@ static void apple_virt_init(MachineState *ms)
     sysbus_mmio_map(SYS_BUS_DEVICE(uart), 0, apple_virt_memmap[AV_UART].base);
     sysbus_connect_irq(SYS_BUS_DEVICE(uart), 0, av_spi(avms, AV_IRQ_UART));
 
-    avms->dart_pcie = av_create_dart(avms, "dart-pcie",
-                                     apple_virt_memmap[AV_DART_PCIE].base,
-                                     AV_IRQ_DART_PCIE);
-    av_create_pcie(avms);
-    avms->dart_usb = av_create_dart(avms, "dart-usb",
-                                    apple_virt_memmap[AV_DART_USB].base,
-                                    AV_IRQ_DART_USB);
-    av_create_xhci(avms);
-    avms->dart_disp = av_create_dart(avms, "dart-disp",
-                                     apple_virt_memmap[AV_DART_DISP].base,
-                                     AV_IRQ_DART_DISP);
-    av_create_display(avms);
-
+    av_create_darts(avms);
     av_firmware_init(avms);
     av_create_fdt(avms);
     apple_virt_fw_fdt(&avms->fw, ms->fdt);

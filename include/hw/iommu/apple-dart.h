@@ -13,6 +13,7 @@
 #include "exec/memory.h"
 #include "qemu/thread.h"
 #include "qom/object.h"
+#include "hw/iommu/apple-dart-regs.h"
 
 #define TYPE_APPLE_DART "apple-dart"
 OBJECT_DECLARE_TYPE(AppleDARTState, AppleDARTClass, APPLE_DART)
@@ -25,24 +26,20 @@ OBJECT_DECLARE_TYPE(AppleDARTState, AppleDARTClass, APPLE_DART)
 
 #define TYPE_APPLE_DART_IOMMU_MEMORY_REGION "apple-dart-iommu-memory-region"
 
-#define APPLE_DART_MMIO_SIZE    0x4000
-#define APPLE_DART_MAX_STREAMS  256
-#define APPLE_DART_MAX_TTBRS    4
-#define APPLE_DART_STREAM_WORDS (APPLE_DART_MAX_STREAMS / 32)
-
 /* Translation cache: direct-mapped, power-of-two number of entries. */
 #define APPLE_DART_TLB_BITS     10
 #define APPLE_DART_TLB_SIZE     (1u << APPLE_DART_TLB_BITS)
 
-typedef struct AppleDARTVariant AppleDARTVariant;
+typedef struct AppleDARTLayoutOps AppleDARTLayoutOps;
 
-/* A cached leaf translation: one page of one stream. */
+/*
+ * A cached leaf translation: one page of one stream, as translate()
+ * returns it, and the subpage window that limits it further.
+ */
 typedef struct AppleDARTTLBEntry {
-    uint64_t vpn;           /* iova >> page_shift */
-    hwaddr pa;              /* page-aligned output address */
+    IOMMUTLBEntry entry;
     uint32_t epoch;         /* valid while equal to the stream's epoch */
     uint16_t sid;
-    uint8_t perm;           /* IOMMUAccessFlags */
     bool valid;
     uint16_t sub_start;     /* subpage window, in page/4096 units */
     uint16_t sub_end;
@@ -57,6 +54,24 @@ typedef struct AppleDARTStream {
     IOMMUNotifierFlag notifier_flags;
 } AppleDARTStream;
 
+/*
+ * The guest-visible registers: what reset clears and migration carries.
+ * Registers of one layout only read as zero in the other.
+ */
+typedef struct AppleDARTRegs {
+    uint32_t error;
+    uint64_t error_addr;
+    uint32_t config;                /* T8020: LOCK */
+    uint32_t stream_select[APPLE_DART_STREAM_WORDS];
+    uint32_t streams_enable[APPLE_DART_STREAM_WORDS];
+    uint32_t tcr[APPLE_DART_MAX_STREAMS];
+    uint32_t ttbr[APPLE_DART_MAX_STREAMS][APPLE_DART_MAX_TTBRS];
+    uint32_t error_mask;            /* T8110 */
+    uint32_t error_streams[APPLE_DART_STREAM_WORDS];
+    uint32_t protect;
+    bool protect_locked;
+} AppleDARTRegs;
+
 struct AppleDARTState {
     SysBusDevice parent_obj;
 
@@ -64,7 +79,8 @@ struct AppleDARTState {
     qemu_irq irq;
     MemoryRegion *dma_mr;   /* where tables and translated DMA go */
     AddressSpace dma_as;
-    const AppleDARTVariant *variant;
+    const AppleDARTGeneration *gen;
+    const AppleDARTLayoutOps *ops;
     char *trace_name;
 
     /* properties */
@@ -75,25 +91,12 @@ struct AppleDARTState {
     uint32_t prop_pa_bits;
 
     /* derived in realize */
-    unsigned page_shift;
+    AppleDARTGeometry geo;  /* levels: as firmware and Linux choose them */
     bool bypass_supported;
-    unsigned num_streams;
     unsigned ias;           /* VA width */
     unsigned oas;           /* PA width */
 
-    /* registers */
-    uint32_t error;
-    uint64_t error_addr;
-    uint32_t config;
-    uint32_t stream_select[APPLE_DART_STREAM_WORDS];
-    uint32_t streams_enable[APPLE_DART_STREAM_WORDS];
-    uint32_t tcr[APPLE_DART_MAX_STREAMS];
-    uint32_t ttbr[APPLE_DART_MAX_STREAMS][APPLE_DART_MAX_TTBRS];
-    /* T8110 only */
-    uint32_t error_mask;
-    uint32_t error_streams[APPLE_DART_STREAM_WORDS];
-    uint32_t protect;
-    bool protect_locked;
+    AppleDARTRegs regs;
 
     /* translation cache, protected by @lock */
     QemuMutex lock;
@@ -111,55 +114,26 @@ struct AppleDARTState {
 
 struct AppleDARTClass {
     SysBusDeviceClass parent_class;
-    const AppleDARTVariant *variant;
+    const AppleDARTGeneration *gen;
 };
 
 /*
  * The address space through which DMA masters of stream @sid reach
  * memory, created on first use. @sid must be below the DART's stream
- * count (apple_dart_num_streams()).
+ * count (apple_dart_geometry()->num_streams).
  */
 AddressSpace *apple_dart_stream_as(AppleDARTState *s, unsigned sid);
 
 /* The same, as a memory region, for devices with a "dma" link property. */
 MemoryRegion *apple_dart_stream_mr(AppleDARTState *s, unsigned sid);
 
-unsigned apple_dart_num_streams(AppleDARTState *s);
-
-/* The devicetree "compatible" of this DART's generation. */
-const char *apple_dart_compatible(AppleDARTState *s);
-
 /*
- * Firmware interface: what boot firmware (apple-virt, playing m1n1)
- * needs to build page tables in memory and program a DART through its
- * registers, whatever the DART's generation.
+ * The DART as realized: its generation (compatible, registers, PTE
+ * format), page size, stream count, and the table levels that boot
+ * firmware and Linux use for its VA width. With the encoders of
+ * apple-dart-regs.h this is all that firmware needs to build tables
+ * and program the DART through its registers.
  */
-
-/* log2 of the translation granule; every table is one granule. */
-unsigned apple_dart_page_shift(AppleDARTState *s);
-
-/* Number of table levels below the TTBR that a translating TCR selects. */
-unsigned apple_dart_table_levels(AppleDARTState *s);
-
-/* TTBRs per stream: each covers the next slice of the IOVA space. */
-unsigned apple_dart_ttbrs_per_stream(AppleDARTState *s);
-
-/* Register offsets of stream @sid's TCR and TTBR @idx. */
-hwaddr apple_dart_tcr_offset(AppleDARTState *s, unsigned sid);
-hwaddr apple_dart_ttbr_offset(AppleDARTState *s, unsigned sid, unsigned idx);
-
-/* TCR value that turns translation on; TTBR value for table @table. */
-uint32_t apple_dart_tcr_translate(AppleDARTState *s);
-uint32_t apple_dart_ttbr_encode(AppleDARTState *s, hwaddr table);
-
-/* Page table entries: a pointer to the next table, a leaf for @pa. */
-uint64_t apple_dart_table_pte(AppleDARTState *s, hwaddr next_table);
-uint64_t apple_dart_leaf_pte(AppleDARTState *s, hwaddr pa, bool read_only);
-
-/* The register write that locks TTBR and TCR until the next reset. */
-void apple_dart_lock_write(AppleDARTState *s, hwaddr *offset, uint32_t *val);
-
-/* Whether TTBR and TCR are locked. */
-bool apple_dart_locked(AppleDARTState *s);
+const AppleDARTGeometry *apple_dart_geometry(AppleDARTState *s);
 
 #endif /* HW_IOMMU_APPLE_DART_H */
