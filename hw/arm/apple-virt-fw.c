@@ -42,6 +42,9 @@ const QEnumLookup apple_virt_fw_preset_lookup = {
     .size = AV_PRESET__MAX,
 };
 
+/* Where the devicetree says what firmware preset */
+#define AV_FW_FDT_PRESETS       "/chosen/dart-presets"
+
 /* Page tables live at the bottom of the carve-out. */
 #define AV_FW_TABLES_SIZE       (1 * MiB)
 
@@ -75,7 +78,9 @@ static bool av_fw_alloc_table(AppleVirtFirmware *fw, AppleVirtFwDart *d,
     size_t off = ROUND_UP(fw->tables_used, granule);
 
     if (off + granule > AV_FW_TABLES_SIZE) {
-        error_setg(errp, "apple-virt firmware: out of page table memory");
+        error_setg(errp, "apple-virt firmware: out of page table memory"
+                   " (%u KiB): preset fewer streams",
+                   (unsigned)(AV_FW_TABLES_SIZE / KiB));
         return false;
     }
     fw->tables_used = off + granule;
@@ -111,11 +116,12 @@ static bool av_fw_next_table(AppleVirtFirmware *fw, AppleVirtFwDart *d,
 }
 
 static bool av_fw_map_page(AppleVirtFirmware *fw, AppleVirtFwDart *d,
-                           hwaddr iova, hwaddr pa, bool read_only,
-                           Error **errp)
+                           unsigned sid, hwaddr iova, hwaddr pa,
+                           bool read_only, Error **errp)
 {
     const AppleDARTGeometry *geo = d->geo;
     uint64_t ttbr = apple_dart_ttbr_index(geo, iova);
+    hwaddr *top = &d->top[sid][ttbr];
     hwaddr table;
 
     if (ttbr >= geo->gen->ttbrs_per_stream) {
@@ -123,10 +129,10 @@ static bool av_fw_map_page(AppleVirtFirmware *fw, AppleVirtFwDart *d,
                    " is beyond the reach of its TTBRs", d->cfg->name, iova);
         return false;
     }
-    if (!d->top[ttbr] && !av_fw_alloc_table(fw, d, &d->top[ttbr], errp)) {
+    if (!*top && !av_fw_alloc_table(fw, d, top, errp)) {
         return false;
     }
-    table = d->top[ttbr];
+    table = *top;
     for (unsigned level = geo->levels - 1; level > 0; level--) {
         if (!av_fw_next_table(fw, d, table,
                               apple_dart_pt_index(geo, iova, level),
@@ -139,8 +145,9 @@ static bool av_fw_map_page(AppleVirtFirmware *fw, AppleVirtFwDart *d,
     return true;
 }
 
+/* Map every region of @d's client for stream @sid, in its own tables. */
 static bool av_fw_map_regions(AppleVirtFirmware *fw, AppleVirtFwDart *d,
-                              GString *maps, Error **errp)
+                              unsigned sid, Error **errp)
 {
     hwaddr granule = 1ull << d->geo->page_shift;
 
@@ -149,29 +156,68 @@ static bool av_fw_map_regions(AppleVirtFirmware *fw, AppleVirtFwDart *d,
         hwaddr pa = av_fw_region_pa(fw, r);
 
         for (hwaddr off = 0; off < r->size; off += granule) {
-            if (!av_fw_map_page(fw, d, r->iova + off, pa + off,
+            if (!av_fw_map_page(fw, d, sid, r->iova + off, pa + off,
                                 r->read_only, errp)) {
                 return false;
             }
         }
-        g_string_append_printf(maps, "  iova 0x%" HWADDR_PRIx " -> pa 0x%"
-                               HWADDR_PRIx " size 0x%" HWADDR_PRIx " %s (%s)\n",
-                               r->iova, pa, r->size,
-                               r->read_only ? "ro" : "rw", r->name);
     }
     return true;
 }
 
+/* The streams firmware can preset on @d */
+static uint64_t av_fw_streams(AppleVirtFwDart *d)
+{
+    return MAKE_64BIT_MASK(0, MIN(d->geo->num_streams, AV_FW_MAX_STREAMS));
+}
+
+static void av_fw_log_stream(AppleVirtFwDart *d, unsigned sid)
+{
+    g_string_append_printf(d->log, "  stream %u:", sid);
+    for (unsigned t = 0; t < APPLE_DART_MAX_TTBRS; t++) {
+        if (d->top[sid][t]) {
+            g_string_append_printf(d->log, " TTBR%u 0x%" PRIx32 " (table at"
+                                   " 0x%" HWADDR_PRIx ")", t,
+                                   apple_dart_ttbr_encode(d->geo,
+                                                          d->top[sid][t]),
+                                   d->top[sid][t]);
+        }
+    }
+    g_string_append(d->log, "\n");
+}
+
+static void av_fw_log_regions(AppleVirtFirmware *fw, AppleVirtFwDart *d)
+{
+    for (unsigned i = 0; i < d->cfg->num_regions; i++) {
+        const AppleVirtFwRegion *r = &d->cfg->regions[i];
+
+        g_string_append_printf(d->log, "  iova 0x%" HWADDR_PRIx " -> pa 0x%"
+                               HWADDR_PRIx " size 0x%" HWADDR_PRIx " %s (%s)\n",
+                               r->iova, av_fw_region_pa(fw, r), r->size,
+                               r->read_only ? "ro" : "rw", r->name);
+    }
+}
+
+/*
+ * Each stream firmware sets up gets tables of its own, as on a real
+ * machine: a driver that adopts a stream's preset table must not find
+ * another stream's mappings in it.
+ */
 static bool av_fw_build_dart(AppleVirtFirmware *fw, AppleVirtFwDart *d,
                              Error **errp)
 {
     const AppleVirtFwDartConfig *cfg = d->cfg;
-    g_autoptr(GString) maps = g_string_new(NULL);
 
     d->log = g_string_new(NULL);
     g_string_append_printf(d->log, "%s: preset %s, %slocked", cfg->name,
                            apple_virt_fw_preset_lookup.array[cfg->preset],
                            cfg->lock ? "" : "not ");
+    if (cfg->streams & ~av_fw_streams(d)) {
+        error_setg(errp, "apple-virt: %s-preset-streams=0x%" PRIx64 ": %s"
+                   " has only streams 0x%" PRIx64, cfg->option, cfg->streams,
+                   cfg->name, av_fw_streams(d));
+        return false;
+    }
     if (cfg->preset == AV_PRESET_NONE) {
         if (cfg->lock) {
             error_setg(errp, "apple-virt: %s-locked=on needs %s-preset=empty"
@@ -182,25 +228,31 @@ static bool av_fw_build_dart(AppleVirtFirmware *fw, AppleVirtFwDart *d,
         g_string_append(d->log, "\n");
         return true;
     }
-    /* The first TTBR always has a table; the others only if used. */
-    if (!av_fw_alloc_table(fw, d, &d->top[0], errp)) {
+    if (cfg->lock && !cfg->streams) {
+        error_setg(errp, "apple-virt: %s-locked=on needs at least one stream"
+                   " in %s-preset-streams", cfg->option, cfg->option);
         return false;
     }
-    if (cfg->preset == AV_PRESET_MAPPED &&
-        !av_fw_map_regions(fw, d, maps, errp)) {
-        return false;
-    }
-    g_string_append_printf(d->log, "; streams 0x%" PRIx64 ": TCR 0x%" PRIx32,
-                           cfg->streams, apple_dart_tcr_translate(d->geo));
-    for (unsigned t = 0; t < APPLE_DART_MAX_TTBRS; t++) {
-        if (d->top[t]) {
-            g_string_append_printf(d->log, ", TTBR%u 0x%" PRIx32 " (table at"
-                                   " 0x%" HWADDR_PRIx ")", t,
-                                   apple_dart_ttbr_encode(d->geo, d->top[t]),
-                                   d->top[t]);
+    g_string_append_printf(d->log, "; streams 0x%" PRIx64 ": TCR 0x%" PRIx32
+                           "\n", cfg->streams,
+                           apple_dart_tcr_translate(d->geo));
+    for (unsigned sid = 0; sid < AV_FW_MAX_STREAMS; sid++) {
+        if (!(cfg->streams & BIT_ULL(sid))) {
+            continue;
         }
+        /* The first TTBR always has a table; the others only if used. */
+        if (!av_fw_alloc_table(fw, d, &d->top[sid][0], errp)) {
+            return false;
+        }
+        if (cfg->preset == AV_PRESET_MAPPED &&
+            !av_fw_map_regions(fw, d, sid, errp)) {
+            return false;
+        }
+        av_fw_log_stream(d, sid);
     }
-    g_string_append_printf(d->log, "\n%s", maps->str);
+    if (cfg->preset == AV_PRESET_MAPPED) {
+        av_fw_log_regions(fw, d);
+    }
     return true;
 }
 
@@ -316,14 +368,15 @@ void apple_virt_fw_reset(AppleVirtFirmware *fw)
         if (d->cfg->preset == AV_PRESET_NONE) {
             continue;
         }
-        for (unsigned sid = 0; sid < geo->num_streams; sid++) {
+        for (unsigned sid = 0; sid < AV_FW_MAX_STREAMS; sid++) {
             if (!(d->cfg->streams & BIT_ULL(sid))) {
                 continue;
             }
             for (unsigned t = 0; t < geo->gen->ttbrs_per_stream; t++) {
+                hwaddr top = d->top[sid][t];
+
                 av_fw_write(d, apple_dart_ttbr_offset(geo, sid, t),
-                            d->top[t] ? apple_dart_ttbr_encode(geo, d->top[t])
-                                      : 0);
+                            top ? apple_dart_ttbr_encode(geo, top) : 0);
             }
             av_fw_write(d, apple_dart_tcr_offset(geo, sid),
                         apple_dart_tcr_translate(geo));
@@ -395,6 +448,35 @@ static void av_fw_fdt_client(AppleVirtFirmware *fw, AppleVirtFwDart *d,
     }
 }
 
+/*
+ * Which streams of @d firmware preset, and whether it locked it: m1n1
+ * leaves the OS to find that out from the registers, but a kernel
+ * developer reading the devicetree wants to know. The DART binding has
+ * no room for it, so it goes under /chosen.
+ */
+static void av_fw_fdt_preset(AppleVirtFwDart *d, void *fdt)
+{
+    g_autofree char *node = NULL;
+
+    if (d->cfg->preset == AV_PRESET_NONE) {
+        return;
+    }
+    if (fdt_path_offset(fdt, AV_FW_FDT_PRESETS) < 0) {
+        qemu_fdt_add_subnode(fdt, AV_FW_FDT_PRESETS);
+    }
+    node = g_strdup_printf(AV_FW_FDT_PRESETS "/%s", d->cfg->name);
+    qemu_fdt_add_subnode(fdt, node);
+    qemu_fdt_setprop_cell(fdt, node, "iommu",
+                          av_fdt_phandle(fdt, d->cfg->node));
+    qemu_fdt_setprop_string(fdt, node, "preset",
+                            apple_virt_fw_preset_lookup.array[
+                                d->cfg->preset]);
+    qemu_fdt_setprop_u64(fdt, node, "streams", d->cfg->streams);
+    if (d->cfg->lock) {
+        qemu_fdt_setprop(fdt, node, "locked", NULL, 0);
+    }
+}
+
 void apple_virt_fw_fdt(AppleVirtFirmware *fw, void *fdt)
 {
     hwaddr fb = apple_virt_fw_framebuffer(fw);
@@ -417,6 +499,7 @@ void apple_virt_fw_fdt(AppleVirtFirmware *fw, void *fdt)
     }
     for (unsigned i = 0; i < fw->num_darts; i++) {
         av_fw_fdt_client(fw, &fw->darts[i], fdt);
+        av_fw_fdt_preset(&fw->darts[i], fdt);
     }
 
     /* The boot console, on the framebuffer, as m1n1 passes it */

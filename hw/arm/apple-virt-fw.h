@@ -45,18 +45,22 @@ typedef struct AppleVirtFwDartConfig {
     uint64_t streams;               /* the streams firmware sets up */
     AppleVirtFwPreset preset;
     bool lock;
+    const char *node;               /* DT path of the DART */
     const char *client;             /* DT path of its client device */
     const AppleVirtFwRegion *regions;
     unsigned num_regions;
 } AppleVirtFwDartConfig;
 
 #define AV_FW_MAX_DARTS         8
+/* Firmware presets streams 0 to 63 at most (a uint64_t of streams) */
+#define AV_FW_MAX_STREAMS       64
 
 /* What firmware did to one DART */
 typedef struct AppleVirtFwDart {
     const AppleVirtFwDartConfig *cfg;
     const AppleDARTGeometry *geo;
-    hwaddr top[APPLE_DART_MAX_TTBRS]; /* top-level table per TTBR, or 0 */
+    /* each preset stream's own top-level table per TTBR, or 0 */
+    hwaddr top[AV_FW_MAX_STREAMS][APPLE_DART_MAX_TTBRS];
     GString *log;                   /* what firmware did, for users */
 } AppleVirtFwDart;
 

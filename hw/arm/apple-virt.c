@@ -124,6 +124,7 @@ typedef enum AppleVirtDartId {
 typedef struct AppleVirtFwSettings {
     int preset;                     /* AppleVirtFwPreset */
     bool lock;
+    uint64_t streams;               /* "<dart>-preset-streams" */
 } AppleVirtFwSettings;
 
 struct AppleVirtMachineState {
@@ -736,9 +737,10 @@ static void av_firmware_init(AppleVirtMachineState *avms)
             .option = d->option,
             .dart = avms->darts[i],
             .base = apple_virt_memmap[d->map].base,
-            .streams = d->streams,
+            .streams = avms->fw_settings[i].streams,
             .preset = avms->fw_settings[i].preset,
             .lock = avms->fw_settings[i].lock,
+            .node = av_fdt_node("iommu", d->map),
             .client = av_dart_client_path(d),
             .regions = d->fw_regions,
             .num_regions = d->num_fw_regions,
@@ -811,6 +813,18 @@ static void av_set_locked(Object *obj, Visitor *v, const char *name,
     }
 }
 
+static void av_get_preset_streams(Object *obj, Visitor *v, const char *name,
+                                  void *opaque, Error **errp)
+{
+    visit_type_uint64(v, name, &av_fw_settings(obj, opaque)->streams, errp);
+}
+
+static void av_set_preset_streams(Object *obj, Visitor *v, const char *name,
+                                  void *opaque, Error **errp)
+{
+    visit_type_uint64(v, name, &av_fw_settings(obj, opaque)->streams, errp);
+}
+
 static void av_get_dart(Object *obj, Visitor *v, const char *name,
                         void *opaque, Error **errp)
 {
@@ -875,8 +889,11 @@ static void av_fw_class_properties(ObjectClass *oc)
         const AppleVirtDart *d = &av_darts[i];
         g_autofree char *preset = g_strdup_printf("%s-preset", d->option);
         g_autofree char *locked = g_strdup_printf("%s-locked", d->option);
+        g_autofree char *streams = g_strdup_printf("%s-preset-streams",
+                                                   d->option);
         g_autofree char *preset_desc = NULL;
         g_autofree char *locked_desc = NULL;
+        g_autofree char *streams_desc = NULL;
 
         object_class_property_add(oc, preset, "AppleVirtFwPreset",
                                   av_get_preset, av_set_preset, NULL,
@@ -894,6 +911,14 @@ static void av_fw_class_properties(ObjectClass *oc)
                                       " and TCRs (default %s)", d->what,
                                       d->locked ? "on" : "off");
         object_class_property_set_description(oc, locked, locked_desc);
+        object_class_property_add(oc, streams, "uint64",
+                                  av_get_preset_streams,
+                                  av_set_preset_streams, NULL, (void *)d);
+        streams_desc = g_strdup_printf("The streams of %s that firmware"
+                                       " presets, each with tables of its"
+                                       " own, as a bitmap (default 0x%"
+                                       PRIx64 ")", d->what, d->streams);
+        object_class_property_set_description(oc, streams, streams_desc);
     }
     object_class_property_add_str(oc, "dart-firmware", av_get_firmware, NULL);
     object_class_property_set_description(oc, "dart-firmware",
@@ -908,6 +933,7 @@ static void apple_virt_instance_init(Object *obj)
     for (unsigned i = 0; i < AV_NUM_DARTS; i++) {
         avms->fw_settings[i].preset = av_darts[i].preset;
         avms->fw_settings[i].lock = av_darts[i].locked;
+        avms->fw_settings[i].streams = av_darts[i].streams;
     }
 }
 
