@@ -138,6 +138,7 @@ struct AppleVirtMachineState {
     AppleVirtFirmware fw;
     int dart_gen;                   /* AppleVirtDartGen */
     uint32_t dart_va_bits;
+    bool dart_check_stale_tlb;
     PCIBus *pci_bus;
     int fdt_size;
     uint32_t gic_phandle;
@@ -678,6 +679,9 @@ static void av_create_darts(AppleVirtMachineState *avms)
         if (avms->dart_va_bits) {
             qdev_prop_set_uint32(dev, "va-bits", avms->dart_va_bits);
         }
+        if (avms->dart_check_stale_tlb) {
+            qdev_prop_set_bit(dev, "check-stale-tlb", true);
+        }
         object_property_add_child(OBJECT(avms), d->name, OBJECT(dev));
         sysbus_realize_and_unref(SYS_BUS_DEVICE(dev), &error_fatal);
         sysbus_mmio_map(SYS_BUS_DEVICE(dev), 0, apple_virt_memmap[d->map].base);
@@ -868,6 +872,16 @@ static void av_set_dart_va_bits(Object *obj, Visitor *v, const char *name,
     visit_type_uint32(v, name, &APPLE_VIRT_MACHINE(obj)->dart_va_bits, errp);
 }
 
+static bool av_get_check_stale_tlb(Object *obj, Error **errp)
+{
+    return APPLE_VIRT_MACHINE(obj)->dart_check_stale_tlb;
+}
+
+static void av_set_check_stale_tlb(Object *obj, bool value, Error **errp)
+{
+    APPLE_VIRT_MACHINE(obj)->dart_check_stale_tlb = value;
+}
+
 static void av_dart_class_properties(ObjectClass *oc)
 {
     object_class_property_add(oc, "dart", "AppleVirtDartGen",
@@ -881,6 +895,12 @@ static void av_dart_class_properties(ObjectClass *oc)
     object_class_property_set_description(oc, "dart-va-bits",
         "VA width of t8110 DARTs, 32 to 47 (default 36); above 36 they"
         " take four-level tables");
+    object_class_property_add_bool(oc, "dart-check-stale-tlb",
+                                   av_get_check_stale_tlb,
+                                   av_set_check_stale_tlb);
+    object_class_property_set_description(oc, "dart-check-stale-tlb",
+        "Report DMA that a DART serves from a cached translation its tables"
+        " no longer hold (a missing TLB invalidate); off by default");
 }
 
 static void av_fw_class_properties(ObjectClass *oc)

@@ -23,9 +23,12 @@
 #include "qemu/log.h"
 #include "qemu/module.h"
 #include "qapi/error.h"
+#include "qemu/cutils.h"
+#include "qemu/timer.h"
 #include "hw/irq.h"
 #include "hw/qdev-properties.h"
 #include "hw/iommu/apple-dart.h"
+#include "apple-dart-internal.h"
 #include "migration/vmstate.h"
 #include "exec/address-spaces.h"
 #include "trace.h"
@@ -136,15 +139,52 @@ static void dart_notify_unmap(AppleDARTState *s, unsigned sid)
     }
 }
 
+static bool dart_stream_tlb_current(AppleDARTState *s, unsigned sid);
+
 /* TLB invalidation of one stream, as the guest requests it. */
 static void dart_invalidate_stream(AppleDARTState *s, unsigned sid)
 {
     trace_apple_dart_invalidate(s->trace_name, sid);
     s->stat_invalidations++;
     qemu_mutex_lock(&s->lock);
+    if (unlikely(s->check_stale_tlb) && dart_stream_tlb_current(s, sid)) {
+        s->stat_redundant_invalidations++;
+        trace_apple_dart_invalidate_redundant(s->trace_name, sid);
+    }
     dart_tlb_flush_stream(s, sid);
     qemu_mutex_unlock(&s->lock);
     dart_notify_unmap(s, sid);
+}
+
+/*
+ * BUSY emulation: the model's invalidations complete at once, but a
+ * driver must poll BUSY and give up in time. busy-reads, busy-ns and
+ * busy-stuck keep BUSY set after each invalidation command for that
+ * many reads, that much virtual time, or for ever.
+ */
+static void dart_busy_start(AppleDARTState *s)
+{
+    s->busy_reads_left = s->busy_reads;
+    s->busy_until_ns = s->busy_ns ?
+        qemu_clock_get_ns(QEMU_CLOCK_VIRTUAL) + s->busy_ns : 0;
+}
+
+/* Whether a read of the command register now shows BUSY */
+static bool dart_busy(AppleDARTState *s)
+{
+    bool busy = s->busy_stuck;
+
+    if (s->busy_reads_left) {
+        s->busy_reads_left--;
+        busy = true;
+    } else if (s->busy_until_ns &&
+               qemu_clock_get_ns(QEMU_CLOCK_VIRTUAL) < s->busy_until_ns) {
+        busy = true;
+    }
+    if (busy) {
+        trace_apple_dart_busy(s->trace_name, s->busy_reads_left);
+    }
+    return busy;
 }
 
 static void dart_invalidate_all(AppleDARTState *s)
@@ -215,7 +255,6 @@ static bool dart_walk(AppleDARTState *s, unsigned sid, hwaddr iova,
 
     /* the stream's TCR, not the DART's VA width, decides the levels */
     geo.levels = (s->regs.tcr[sid] & r->tcr_four_level) ? 3 : 2;
-    s->stat_walks++;
     ttbr_idx = apple_dart_ttbr_index(&geo, iova);
     ttbr = ttbr_idx < s->gen->ttbrs_per_stream ?
            s->regs.ttbr[sid][ttbr_idx] : 0;
@@ -267,6 +306,91 @@ static bool dart_walk(AppleDARTState *s, unsigned sid, hwaddr iova,
 }
 
 /*
+ * Stale-TLB detector (check-stale-tlb=on). The hardware serves cached
+ * translations until they are invalidated, and so does the model; a
+ * driver that forgets an invalidation after it unmaps or remaps a page
+ * corrupts memory silently on a Mac. Here every translation served from
+ * the TLB is checked against what the tables in memory say now.
+ */
+
+static bool dart_same_translation(const AppleDARTTLBEntry *a,
+                                  const AppleDARTTLBEntry *b)
+{
+    return a->entry.translated_addr == b->entry.translated_addr &&
+           a->entry.perm == b->entry.perm &&
+           a->sub_start == b->sub_start && a->sub_end == b->sub_end;
+}
+
+/* Whether cached @e still matches the tables; *now is what they say. */
+static bool dart_tlb_entry_current(AppleDARTState *s,
+                                   const AppleDARTTLBEntry *e,
+                                   AppleDARTTLBEntry *now, bool *mapped)
+{
+    AppleDARTFault fault;
+
+    *mapped = dart_walk(s, e->sid, e->entry.iova, now, &fault);
+    return *mapped && dart_same_translation(e, now);
+}
+
+static const char *const perm_names[] = {
+    [IOMMU_NONE] = "none", [IOMMU_RO] = "r", [IOMMU_WO] = "w",
+    [IOMMU_RW] = "rw",
+};
+
+/* Report, once per stream and page, a DMA served by a stale entry. */
+static void dart_check_stale_hit(AppleDARTState *s,
+                                 const AppleDARTTLBEntry *e)
+{
+    uint64_t key = (uint64_t)e->sid << 56 | e->entry.iova;
+    g_autofree char *now_str = NULL;
+    AppleDARTTLBEntry now;
+    bool mapped;
+
+    if (dart_tlb_entry_current(s, e, &now, &mapped)) {
+        return;
+    }
+    s->stat_stale_tlb_hits++;
+    if (!mapped) {
+        s->stat_stale_unmapped_hits++;
+    }
+    if (g_hash_table_contains(s->stale_reported, &key)) {
+        return;
+    }
+    g_hash_table_add(s->stale_reported, g_memdup2(&key, sizeof(key)));
+    s->stat_stale_reports++;
+    now_str = mapped ? g_strdup_printf("pa 0x%" HWADDR_PRIx " perm %s",
+                                       now.entry.translated_addr,
+                                       perm_names[now.entry.perm]) :
+                       g_strdup("unmapped");
+    trace_apple_dart_stale_tlb(s->trace_name, e->sid, e->entry.iova,
+                               e->entry.translated_addr, e->entry.perm,
+                               now_str);
+    qemu_log_mask(LOG_GUEST_ERROR, "%s: stream %u iova 0x%" HWADDR_PRIx
+                  ": DMA used a cached translation the tables no longer"
+                  " hold (cached pa 0x%" HWADDR_PRIx " perm %s, tables now:"
+                  " %s): missing TLB invalidate after an unmap/remap\n",
+                  s->trace_name, e->sid, e->entry.iova,
+                  e->entry.translated_addr, perm_names[e->entry.perm],
+                  now_str);
+}
+
+/* Whether every cached translation of @sid still matches the tables. */
+static bool dart_stream_tlb_current(AppleDARTState *s, unsigned sid)
+{
+    for (unsigned i = 0; i < APPLE_DART_TLB_SIZE; i++) {
+        const AppleDARTTLBEntry *e = &s->tlb[i];
+        AppleDARTTLBEntry now;
+        bool mapped;
+
+        if (e->valid && e->sid == sid && e->epoch == s->epoch[sid] &&
+            !dart_tlb_entry_current(s, e, &now, &mapped)) {
+            return false;
+        }
+    }
+    return true;
+}
+
+/*
  * The translation of @iova's page for @sid: from the TLB, or walked and
  * cached. Returns false with @fault set if the tables do not map it.
  */
@@ -281,8 +405,11 @@ static bool dart_lookup(AppleDARTState *s, unsigned sid, hwaddr iova,
     e = dart_tlb_lookup(s, sid, page);
     if (e) {
         s->stat_tlb_hits++;
+        if (unlikely(s->check_stale_tlb)) {
+            dart_check_stale_hit(s, e);
+        }
         *out = *e;
-    } else if (dart_walk(s, sid, iova, out, fault)) {
+    } else if (s->stat_walks++, dart_walk(s, sid, iova, out, fault)) {
         out->epoch = s->epoch[sid];
         *dart_tlb_slot(s, sid, page) = *out;
     } else {
@@ -325,6 +452,11 @@ static AppleDARTMode dart_stream_mode(AppleDARTState *s, unsigned sid)
         return DART_MODE_TRANSLATE;
     }
     return DART_MODE_BLOCKED;
+}
+
+const char *apple_dart_stream_mode_name(AppleDARTState *s, unsigned sid)
+{
+    return mode_names[dart_stream_mode(s, sid)];
 }
 
 /*
@@ -532,7 +664,7 @@ static bool dart_t8020_read(AppleDARTState *s, hwaddr offset, uint32_t *val)
 
     switch (offset) {
     case A_T8020_STREAM_COMMAND:
-        *val = 0;       /* invalidations complete at once: never BUSY */
+        *val = FIELD_DP32(0, T8020_STREAM_COMMAND, BUSY, dart_busy(s));
         return true;
     case A_T8020_CONFIG:
         *val = s->regs.config;
@@ -551,6 +683,7 @@ static bool dart_t8020_read(AppleDARTState *s, hwaddr offset, uint32_t *val)
 static void dart_t8020_stream_command(AppleDARTState *s, uint32_t val)
 {
     if (FIELD_EX32(val, T8020_STREAM_COMMAND, INVALIDATE)) {
+        dart_busy_start(s);
         for (unsigned sid = 0; sid < s->geo.num_streams; sid++) {
             if (test_bit32(sid, s->regs.stream_select)) {
                 dart_invalidate_stream(s, sid);
@@ -625,7 +758,7 @@ static bool dart_t8110_read(AppleDARTState *s, hwaddr offset, uint32_t *val)
                           s->geo.num_streams);
         return true;
     case A_T8110_TLB_CMD:
-        *val = 0;       /* flushes complete at once: never BUSY */
+        *val = FIELD_DP32(0, T8110_TLB_CMD, BUSY, dart_busy(s));
         return true;
     case A_T8110_ERROR_MASK:
         *val = s->regs.error_mask;
@@ -661,6 +794,7 @@ static void dart_t8110_tlb_cmd(AppleDARTState *s, uint32_t val)
 {
     unsigned sid = FIELD_EX32(val, T8110_TLB_CMD, STREAM);
 
+    dart_busy_start(s);
     switch (FIELD_EX32(val, T8110_TLB_CMD, OP)) {
     case T8110_TLB_OP_FLUSH_ALL:
         dart_invalidate_all(s);
@@ -751,6 +885,11 @@ static const AppleDARTLayoutOps *const layout_ops[] = {
     [APPLE_DART_LAYOUT_T8020] = &t8020_ops,
     [APPLE_DART_LAYOUT_T8110] = &t8110_ops,
 };
+
+bool apple_dart_is_locked(AppleDARTState *s)
+{
+    return s->ops->locked(s);
+}
 
 /*
  * Registers of every layout
@@ -899,6 +1038,8 @@ static void apple_dart_reset_hold(Object *obj, ResetType type)
     AppleDARTState *s = APPLE_DART(obj);
 
     memset(&s->regs, 0, sizeof(s->regs));
+    s->busy_reads_left = 0;
+    s->busy_until_ns = 0;
     /* Streams come out of reset enabled; TCR 0 blocks them anyway. */
     for (unsigned w = 0; w < APPLE_DART_STREAM_WORDS; w++) {
         s->regs.streams_enable[w] = dart_stream_word_mask(s, w);
@@ -906,6 +1047,7 @@ static void apple_dart_reset_hold(Object *obj, ResetType type)
 
     qemu_mutex_lock(&s->lock);
     dart_tlb_flush_all(s);
+    g_hash_table_remove_all(s->stale_reported);
     qemu_mutex_unlock(&s->lock);
     for (unsigned sid = 0; sid < s->geo.num_streams; sid++) {
         dart_notify_unmap(s, sid);
@@ -998,6 +1140,11 @@ static void apple_dart_realize(DeviceState *dev, Error **errp)
     if (!dart_realize_sizes(s, errp)) {
         return;
     }
+    if (!!s->busy_reads + !!s->busy_ns + s->busy_stuck > 1) {
+        error_setg(errp, "busy-reads, busy-ns and busy-stuck exclude each"
+                   " other");
+        return;
+    }
     s->geo.gen = gen;
     s->geo.levels = apple_dart_levels_for(gen, s->geo.page_shift, s->ias);
 
@@ -1011,6 +1158,77 @@ static void apple_dart_realize(DeviceState *dev, Error **errp)
                           "apple-dart", APPLE_DART_MMIO_SIZE);
     sysbus_init_mmio(SYS_BUS_DEVICE(s), &s->iomem);
     sysbus_init_irq(SYS_BUS_DEVICE(s), &s->irq);
+}
+
+/*
+ * Fault injection: "stream=N,iova=ADDR,fault=KIND" latches a fault and
+ * raises the interrupt exactly as a faulting DMA would, to exercise a
+ * driver's interrupt handler. KIND is one of fault_names[].
+ */
+static bool dart_parse_fault(AppleDARTState *s, const char *spec,
+                             unsigned *sid, hwaddr *iova,
+                             AppleDARTFault *fault, Error **errp)
+{
+    g_auto(GStrv) parts = g_strsplit(spec, ",", -1);
+    uint64_t stream = UINT64_MAX, addr = 0;
+    int kind = -1;
+
+    for (char **p = parts; *p; p++) {
+        const char *val = strchr(*p, '=');
+        size_t key_len = val ? val - *p : 0;
+
+        if (!val) {
+            break;
+        }
+        val++;
+        if (!strncmp(*p, "stream", key_len) && key_len == 6) {
+            if (qemu_strtou64(val, NULL, 0, &stream)) {
+                break;
+            }
+        } else if (!strncmp(*p, "iova", key_len) && key_len == 4) {
+            if (qemu_strtou64(val, NULL, 0, &addr)) {
+                break;
+            }
+        } else if (!strncmp(*p, "fault", key_len) && key_len == 5) {
+            for (kind = 0; kind < APPLE_DART_FAULT__MAX &&
+                 strcmp(val, fault_names[kind]); kind++) {
+                /* look it up */
+            }
+        } else {
+            break;
+        }
+        if (!p[1] && stream < s->geo.num_streams && kind >= 0 &&
+            kind < APPLE_DART_FAULT__MAX) {
+            *sid = stream;
+            *iova = addr;
+            *fault = kind;
+            return true;
+        }
+    }
+    error_setg(errp, "inject-fault takes stream=N,iova=ADDR,fault=KIND with"
+               " N below %u and KIND no-ttbr, no-pgd, no-pmd, no-pte, read,"
+               " write or subpage, not '%s'", s->geo.num_streams, spec);
+    return false;
+}
+
+static void dart_set_inject_fault(Object *obj, const char *value,
+                                  Error **errp)
+{
+    AppleDARTState *s = APPLE_DART(obj);
+    AppleDARTFault fault;
+    unsigned sid;
+    hwaddr iova;
+
+    if (dart_parse_fault(s, value, &sid, &iova, &fault, errp)) {
+        trace_apple_dart_fault_injected(s->trace_name, sid, iova,
+                                        fault_names[fault]);
+        dart_record_fault(s, sid, iova, fault);
+    }
+}
+
+static char *dart_get_state(Object *obj, Error **errp)
+{
+    return apple_dart_state_json(APPLE_DART(obj));
 }
 
 static void apple_dart_init(Object *obj)
@@ -1028,6 +1246,22 @@ static void apple_dart_init(Object *obj)
                                    OBJ_PROP_FLAG_READ);
     object_property_add_uint64_ptr(obj, "stat-invalidations",
                                    &s->stat_invalidations, OBJ_PROP_FLAG_READ);
+    object_property_add_uint64_ptr(obj, "stat-stale-tlb-hits",
+                                   &s->stat_stale_tlb_hits,
+                                   OBJ_PROP_FLAG_READ);
+    object_property_add_uint64_ptr(obj, "stat-stale-unmapped-hits",
+                                   &s->stat_stale_unmapped_hits,
+                                   OBJ_PROP_FLAG_READ);
+    object_property_add_uint64_ptr(obj, "stat-stale-reports",
+                                   &s->stat_stale_reports,
+                                   OBJ_PROP_FLAG_READ);
+    object_property_add_uint64_ptr(obj, "stat-redundant-invalidations",
+                                   &s->stat_redundant_invalidations,
+                                   OBJ_PROP_FLAG_READ);
+    object_property_add_str(obj, "inject-fault", NULL, dart_set_inject_fault);
+    object_property_add_str(obj, "state", dart_get_state, NULL);
+    s->stale_reported = g_hash_table_new_full(g_int64_hash, g_int64_equal,
+                                              g_free, NULL);
 }
 
 static void apple_dart_finalize(Object *obj)
@@ -1035,6 +1269,7 @@ static void apple_dart_finalize(Object *obj)
     AppleDARTState *s = APPLE_DART(obj);
 
     qemu_mutex_destroy(&s->lock);
+    g_hash_table_destroy(s->stale_reported);
     g_free(s->trace_name);
 }
 
@@ -1071,6 +1306,26 @@ static const VMStateDescription vmstate_apple_dart_regs = {
     },
 };
 
+static bool dart_busy_needed(void *opaque)
+{
+    AppleDARTState *s = opaque;
+
+    return s->busy_reads_left || s->busy_until_ns;
+}
+
+/* An invalidation still BUSY, with BUSY emulation on */
+static const VMStateDescription vmstate_apple_dart_busy = {
+    .name = "apple-dart/busy",
+    .version_id = 1,
+    .minimum_version_id = 1,
+    .needed = dart_busy_needed,
+    .fields = (const VMStateField[]) {
+        VMSTATE_UINT32(busy_reads_left, AppleDARTState),
+        VMSTATE_INT64(busy_until_ns, AppleDARTState),
+        VMSTATE_END_OF_LIST()
+    },
+};
+
 /* IOMMUs load before the devices whose DMA they translate. */
 static const VMStateDescription vmstate_apple_dart = {
     .name = "apple-dart",
@@ -1082,6 +1337,10 @@ static const VMStateDescription vmstate_apple_dart = {
         VMSTATE_STRUCT(regs, AppleDARTState, 1, vmstate_apple_dart_regs,
                        AppleDARTRegs),
         VMSTATE_END_OF_LIST()
+    },
+    .subsections = (const VMStateDescription * const []) {
+        &vmstate_apple_dart_busy,
+        NULL
     },
 };
 
@@ -1095,6 +1354,12 @@ static const Property apple_dart_properties[] = {
     DEFINE_PROP_UINT32("num-streams", AppleDARTState, prop_num_streams, 0),
     DEFINE_PROP_UINT32("va-bits", AppleDARTState, prop_va_bits, 0),
     DEFINE_PROP_UINT32("pa-bits", AppleDARTState, prop_pa_bits, 0),
+    /* Driver-bug tools, off by default */
+    DEFINE_PROP_BOOL("check-stale-tlb", AppleDARTState, check_stale_tlb,
+                     false),
+    DEFINE_PROP_UINT32("busy-reads", AppleDARTState, busy_reads, 0),
+    DEFINE_PROP_UINT64("busy-ns", AppleDARTState, busy_ns, 0),
+    DEFINE_PROP_BOOL("busy-stuck", AppleDARTState, busy_stuck, false),
 };
 
 static void apple_dart_class_init(ObjectClass *klass, void *data)

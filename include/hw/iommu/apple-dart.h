@@ -89,6 +89,10 @@ struct AppleDARTState {
     uint32_t prop_num_streams;
     uint32_t prop_va_bits;
     uint32_t prop_pa_bits;
+    bool check_stale_tlb;   /* report use of stale cached translations */
+    uint32_t busy_reads;    /* invalidation BUSY for this many reads, */
+    uint64_t busy_ns;       /* or this long, */
+    bool busy_stuck;        /* or for ever */
 
     /* derived in realize */
     AppleDARTGeometry geo;  /* levels: as firmware and Linux choose them */
@@ -97,6 +101,9 @@ struct AppleDARTState {
     unsigned oas;           /* PA width */
 
     AppleDARTRegs regs;
+    /* an invalidation in progress, as BUSY emulation shows it */
+    uint32_t busy_reads_left;
+    int64_t busy_until_ns;
 
     /* translation cache, protected by @lock */
     QemuMutex lock;
@@ -110,6 +117,12 @@ struct AppleDARTState {
     uint64_t stat_tlb_hits;
     uint64_t stat_faults;
     uint64_t stat_invalidations;
+    /* stale-TLB detector, when check-stale-tlb is on */
+    GHashTable *stale_reported;     /* (stream, page) already reported */
+    uint64_t stat_stale_tlb_hits;
+    uint64_t stat_stale_unmapped_hits;
+    uint64_t stat_stale_reports;
+    uint64_t stat_redundant_invalidations;
 };
 
 struct AppleDARTClass {

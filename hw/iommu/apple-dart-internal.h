@@ -1,0 +1,31 @@
+/*
+ * Apple DART: what the model's files share with each other
+ *
+ * Copyright (c) 2026 The apple-dart QEMU model authors
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+
+#ifndef HW_IOMMU_APPLE_DART_INTERNAL_H
+#define HW_IOMMU_APPLE_DART_INTERNAL_H
+
+#include "hw/iommu/apple-dart.h"
+
+/* apple-dart.c */
+
+/* Whether TTBR and TCR are locked. */
+bool apple_dart_is_locked(AppleDARTState *s);
+
+/* What stream @sid's DMA does now: disabled, blocked, bypass, translate */
+const char *apple_dart_stream_mode_name(AppleDARTState *s, unsigned sid);
+
+/* apple-dart-state.c */
+
+/*
+ * The DART's state as JSON, for people and scripts: generation, lock,
+ * the streams in use with their registers and live mappings (merged
+ * into IOVA ranges), TLB and fault statistics.
+ */
+char *apple_dart_state_json(AppleDARTState *s);
+
+#endif /* HW_IOMMU_APPLE_DART_INTERNAL_H */
