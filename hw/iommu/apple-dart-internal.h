@@ -19,6 +19,15 @@ bool apple_dart_is_locked(AppleDARTState *s);
 /* What stream @sid's DMA does now: disabled, blocked, bypass, translate */
 const char *apple_dart_stream_mode_name(AppleDARTState *s, unsigned sid);
 
+/* TLB invalidation of stream @sid, as the guest's command does it */
+void apple_dart_invalidate(AppleDARTState *s, unsigned sid);
+
+/* apple-dart-bench.c */
+
+/* Time the model's hot paths on stream tables the caller set up. */
+void apple_dart_microbench(AppleDARTState *s, const char *spec,
+                           Error **errp);
+
 /* apple-dart-state.c */
 
 /*

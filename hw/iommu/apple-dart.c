@@ -187,6 +187,11 @@ static bool dart_busy(AppleDARTState *s)
     return busy;
 }
 
+void apple_dart_invalidate(AppleDARTState *s, unsigned sid)
+{
+    dart_invalidate_stream(s, sid);
+}
+
 static void dart_invalidate_all(AppleDARTState *s)
 {
     for (unsigned sid = 0; sid < s->geo.num_streams; sid++) {
@@ -1226,6 +1231,18 @@ static void dart_set_inject_fault(Object *obj, const char *value,
     }
 }
 
+static void dart_set_microbench(Object *obj, const char *value, Error **errp)
+{
+    apple_dart_microbench(APPLE_DART(obj), value, errp);
+}
+
+static char *dart_get_microbench(Object *obj, Error **errp)
+{
+    AppleDARTState *s = APPLE_DART(obj);
+
+    return g_strdup(s->microbench_result ?: "{}");
+}
+
 static char *dart_get_state(Object *obj, Error **errp)
 {
     return apple_dart_state_json(APPLE_DART(obj));
@@ -1260,6 +1277,8 @@ static void apple_dart_init(Object *obj)
                                    OBJ_PROP_FLAG_READ);
     object_property_add_str(obj, "inject-fault", NULL, dart_set_inject_fault);
     object_property_add_str(obj, "state", dart_get_state, NULL);
+    object_property_add_str(obj, "x-microbench", dart_get_microbench,
+                            dart_set_microbench);
     s->stale_reported = g_hash_table_new_full(g_int64_hash, g_int64_equal,
                                               g_free, NULL);
 }
@@ -1270,6 +1289,7 @@ static void apple_dart_finalize(Object *obj)
 
     qemu_mutex_destroy(&s->lock);
     g_hash_table_destroy(s->stale_reported);
+    g_free(s->microbench_result);
     g_free(s->trace_name);
 }
 

@@ -123,6 +123,7 @@ struct AppleDARTState {
     uint64_t stat_stale_unmapped_hits;
     uint64_t stat_stale_reports;
     uint64_t stat_redundant_invalidations;
+    char *microbench_result;        /* JSON, see apple-dart-bench.c */
 };
 
 struct AppleDARTClass {
