@@ -21,6 +21,7 @@
 #include "qemu/osdep.h"
 #include "qemu/bitops.h"
 #include "qemu/log.h"
+#include "qemu/main-loop.h"
 #include "qemu/module.h"
 #include "qapi/error.h"
 #include "qemu/cutils.h"
@@ -69,6 +70,25 @@ static inline const AppleDARTRegMap *dart_regs(AppleDARTState *s)
 static void dart_update_irq(AppleDARTState *s)
 {
     qemu_set_irq(s->irq, !!(s->regs.error & dart_regs(s)->error_flag));
+}
+
+static void dart_irq_bh(void *opaque)
+{
+    dart_update_irq(opaque);
+}
+
+/*
+ * DMA may be translated outside the BQL (an iothread's virtio-blk, a
+ * vCPU thread); the interrupt line may only move under it, so from
+ * there the update goes through a bottom half in the main loop.
+ */
+static void dart_update_irq_any_thread(AppleDARTState *s)
+{
+    if (bql_locked()) {
+        dart_update_irq(s);
+    } else {
+        qemu_bh_schedule(s->irq_bh);
+    }
 }
 
 static inline hwaddr dart_page_mask(AppleDARTState *s)
@@ -212,7 +232,9 @@ static void dart_record_fault(AppleDARTState *s, unsigned sid, hwaddr iova,
                               AppleDARTFault fault)
 {
     const AppleDARTRegMap *r = dart_regs(s);
+    bool latched = false;
 
+    qemu_mutex_lock(&s->lock);
     s->stat_faults++;
     if (s->ops->error_streams) {
         set_bit32(sid, s->regs.error_streams);
@@ -220,18 +242,20 @@ static void dart_record_fault(AppleDARTState *s, unsigned sid, hwaddr iova,
     if (s->regs.error_mask & r->fault_code[fault]) {
         trace_apple_dart_fault_masked(s->trace_name, sid, iova,
                                       fault_names[fault]);
-        return;
-    }
-    if (s->regs.error & r->error_flag) {
+    } else if (s->regs.error & r->error_flag) {
         trace_apple_dart_fault_lost(s->trace_name, sid, iova,
                                     fault_names[fault]);
-        return;
+    } else {
+        trace_apple_dart_fault(s->trace_name, sid, iova, fault_names[fault],
+                               r->fault_code[fault]);
+        s->regs.error = apple_dart_error_encode(r, fault, sid);
+        s->regs.error_addr = iova;
+        latched = true;
     }
-    trace_apple_dart_fault(s->trace_name, sid, iova, fault_names[fault],
-                           r->fault_code[fault]);
-    s->regs.error = apple_dart_error_encode(r, fault, sid);
-    s->regs.error_addr = iova;
-    dart_update_irq(s);
+    qemu_mutex_unlock(&s->lock);
+    if (latched) {
+        dart_update_irq_any_thread(s);
+    }
 }
 
 /*
@@ -865,7 +889,9 @@ static bool dart_t8110_write(AppleDARTState *s, hwaddr offset, uint32_t val)
     }
     if (dart_bitmap_word(s, offset, A_T8110_ERROR_STREAMS, &w)) {
         /* write 1 to clear, as Linux's interrupt handler does */
+        qemu_mutex_lock(&s->lock);
         s->regs.error_streams[w] &= ~val;
+        qemu_mutex_unlock(&s->lock);
         return true;
     }
     if (dart_bitmap_word(s, offset, A_T8110_ENABLE_STREAMS, &w)) {
@@ -1002,8 +1028,10 @@ static void apple_dart_write(void *opaque, hwaddr offset, uint64_t value,
     trace_apple_dart_reg_write(s->trace_name, offset, val);
 
     if (offset == r->error) {
-        /* write 1 to clear */
+        /* write 1 to clear; faults may be recorded meanwhile elsewhere */
+        qemu_mutex_lock(&s->lock);
         s->regs.error &= ~val;
+        qemu_mutex_unlock(&s->lock);
         dart_update_irq(s);
     } else if (s->ops->write(s, offset, val)) {
         /* layout-specific register */
@@ -1163,6 +1191,8 @@ static void apple_dart_realize(DeviceState *dev, Error **errp)
                           "apple-dart", APPLE_DART_MMIO_SIZE);
     sysbus_init_mmio(SYS_BUS_DEVICE(s), &s->iomem);
     sysbus_init_irq(SYS_BUS_DEVICE(s), &s->irq);
+    s->irq_bh = qemu_bh_new_guarded(dart_irq_bh, s,
+                                    &dev->mem_reentrancy_guard);
 }
 
 /*
@@ -1287,6 +1317,9 @@ static void apple_dart_finalize(Object *obj)
 {
     AppleDARTState *s = APPLE_DART(obj);
 
+    if (s->irq_bh) {
+        qemu_bh_delete(s->irq_bh);
+    }
     qemu_mutex_destroy(&s->lock);
     g_hash_table_destroy(s->stale_reported);
     g_free(s->microbench_result);

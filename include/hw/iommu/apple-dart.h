@@ -77,6 +77,7 @@ struct AppleDARTState {
 
     MemoryRegion iomem;
     qemu_irq irq;
+    QEMUBH *irq_bh;         /* raises it for faults outside the BQL */
     MemoryRegion *dma_mr;   /* where tables and translated DMA go */
     AddressSpace dma_as;
     const AppleDARTGeneration *gen;
