@@ -102,7 +102,6 @@ static inline void adt_add(const AppleDartTestGen *g, const char *name,
     qtest_add_data_func(path, g, fn);
 }
 
-
 /*
  * The machine
  */
@@ -392,12 +391,18 @@ static inline uint64_t adt_new_table(AppleDartTest *c)
     return t;
 }
 
-/* A leaf for the page at @pa; DART1 entries get SP_DIS, as Linux's do. */
+/*
+ * DART1's SP_DIS, which Linux sets in every entry; the model does not
+ * change translation for it, and apple-dart-regs.h does not name it.
+ */
+#define ADT_DART1_PTE_SP_DIS    BIT_ULL(1)
+
+/* A leaf for the page at @pa, with what Linux adds to one */
 static inline uint64_t adt_leaf(AppleDartTest *c, uint64_t pa, bool no_read,
                                 bool no_write)
 {
-    uint64_t sp_dis = c->geo.gen->pte == &apple_dart_dart1_pte ? BIT_ULL(1)
-                                                               : 0;
+    uint64_t sp_dis = c->geo.gen->pte == &apple_dart_dart1_pte ?
+                      ADT_DART1_PTE_SP_DIS : 0;
 
     return apple_dart_leaf_pte(&c->geo, pa, no_read, no_write) | sp_dis;
 }
