@@ -36,6 +36,9 @@ static void test_params(AppleDartTest *c)
     g_assert_cmphex(adt_rd(c, A_PARAMS1), ==,
                     FIELD_DP32(0, PARAMS1, PAGE_SHIFT, g->geo.page_shift));
     g_assert_cmphex(adt_rd(c, A_PARAMS2), ==, gen->can_bypass);
+    /* the levels firmware and Linux choose for the VA are the table's */
+    g_assert_cmpuint(apple_dart_levels_for(gen, g->geo.page_shift, g->ias),
+                     ==, g->geo.levels);
     g_assert_cmphex(adt_rd(c, c->regs->error), ==, 0);
     g_assert_cmphex(adt_lock_state(c, c->dart), ==, 0);
     adt_assert_streams_reset(c);
