@@ -214,6 +214,8 @@ static void test_no_unlock(AppleDartTest *c)
 {
     const uint32_t lock = c->regs->lock_val;
     const uint32_t vals[] = { 0, UINT32_MAX, lock, 0 };
+    /* CONFIG keeps only LOCK; PROTECT keeps every bit it knows */
+    const uint32_t swept = adt_is_t8110(c->g) ? T8110_PROTECT_KNOWN : lock;
 
     for (int v = 0; v < ARRAY_SIZE(vals); v++) {
         for (uint64_t off = 0; off < APPLE_DART_MMIO_SIZE; off += 4) {
@@ -221,6 +223,7 @@ static void test_no_unlock(AppleDartTest *c)
         }
         g_assert_cmphex(adt_lock_state(c, PCIE) & lock, ==, lock);
     }
+    g_assert_cmphex(adt_lock_state(c, PCIE), ==, swept);
     adt_enable_streams_at(c, PCIE);
     adt_wr(c, c->regs->error, UINT32_MAX);
     assert_firmware_state(c);
@@ -246,6 +249,7 @@ static void test_system_reset(AppleDartTest *c)
     g_assert_cmphex(qtest_readq(c->qts, entry), ==, old);
     g_assert_cmphex(adt_rd(c, c->regs->error), ==, 0);
     assert_firmware_state(c);
+    g_assert_cmphex(adt_lock_state(c, PCIE), ==, c->regs->lock_val);
     g_assert_cmphex(adt_lock_state(c, DISP), ==, c->regs->lock_val);
 
     adt_edu_enable(c);
