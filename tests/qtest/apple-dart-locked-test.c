@@ -1,6 +1,6 @@
 /*
  * QTest for locked Apple DARTs and the tables apple-virt's firmware
- * leaves in them
+ * leaves in them, on every DART generation
  *
  * Copyright (c) 2026 The apple-dart QEMU model authors
  *
@@ -8,411 +8,271 @@
  *
  * apple-virt plays the boot firmware: at every reset it programs the
  * DARTs it is asked to preset, with page tables in a carve-out at the
- * top of RAM, and locks them. QEMU's "edu" PCI device in slot 3 (stream
- * 3 of the PCIe DART) is the DMA master: with "pcie-dart-preset=mapped"
- * the firmware maps a region of its own at PCIE_FW_IOVA, which edu can
- * read and write.
+ * top of RAM, and locks them the layout's way (CONFIG.LOCK on T8020,
+ * PROTECT on T8110). QEMU's "edu" PCI device in slot 3 (stream 3 of the
+ * PCIe DART) is the DMA master: with "pcie-dart-preset=mapped" the
+ * firmware maps a region of its own at PCIE_FW_IOVA, which edu can read
+ * and write. The display DART is preset and locked in every
+ * configuration.
  */
 
 #include "qemu/osdep.h"
-#include "qemu/bitops.h"
 #include "apple-dart-qtest.h"
-#include "qobject/qdict.h"
 
-/* apple-virt, with its default 1 GiB of RAM */
-#define RAM_BASE            0x800000000ULL
-#define RAM_END             (RAM_BASE + 0x40000000ULL)
-#define CARVEOUT            (RAM_END - 0x800000ULL)
+/* What firmware leaves, in the carve-out at the top of RAM */
+#define CARVEOUT            (ADT_RAM_END - 0x800000ULL)
 #define PCIE_FW_PA          (CARVEOUT + 0x300000ULL)
 #define PCIE_FW_IOVA        0x0c000000ULL
+#define PCIE_FW_SIZE        0x10000
 #define FB_PA               (CARVEOUT + 0x400000ULL)
 #define FB_IOVA             0xa0000000U
-#define DART_PCIE           0x09100000ULL
-#define DART_USB            0x09110000ULL
-#define DART_DISP           0x09120000ULL
-#define DART_PCIE_QOM       "/machine/dart-pcie"
-#define EDU_SLOT            3
-#define SID                 EDU_SLOT
+#define FB_WIDTH            1024
+#define FB_HEIGHT           768
 #define LOCKED_PCIE         "pcie-dart-preset=mapped,pcie-dart-locked=on"
 
-/* T8020 registers */
-#define STREAM_COMMAND      0x20
-#define   STREAM_COMMAND_INVALIDATE BIT(20)
-#define STREAM_SELECT       0x34
-#define ERROR               0x40
-#define   ERROR_FLAG        BIT(31)
-#define   ERROR_STREAM(x)   (((x) >> 24) & 0xf)
-#define   ERROR_CODE(x)     ((x) & 0xfff)
-#define   ERR_NO_PMD        BIT(1)
-#define   ERR_WRITE         BIT(3)
-#define ERROR_ADDR_LO       0x50
-#define CONFIG              0x60
-#define   CONFIG_LOCK       BIT(15)
-#define STREAMS_ENABLE      0xfc
-#define TCR(sid)            (0x100 + 4 * (sid))
-#define   TCR_TRANSLATE     0x80
-#define TTBR(sid, i)        (0x200 + 16 * (sid) + 4 * (i))
-#define   TTBR_VALID        BIT(31)
-#define   TTBR_PA(x)        ((uint64_t)((x) & 0x7fffffff) << 12)
-
-/* DART1 tables, 16 KiB pages */
-#define PAGE_SIZE           0x4000ULL
-#define PTE_VALID           BIT_ULL(0)
-#define PTE_NO_WRITE        BIT_ULL(7)
-#define PTE_PA(x)           ((x) & MAKE_64BIT_MASK(12, 24))
-#define PTE_SUBPAGE_FULL    (0xfffULL << 40)
-#define L1_INDEX(iova)      (((iova) >> 25) & 0x7ff)
-#define L2_INDEX(iova)      (((iova) >> 14) & 0x7ff)
-
-/* Test memory, far from the carve-out */
-#define NEW_L2              (RAM_BASE + 0x100000)
-#define BUF_A               (RAM_BASE + 0x200000)
-#define BUF_B               (RAM_BASE + 0x204000)
-
-
-#define XFER                64
-
-typedef struct Ctx {
-    QTestState *qts;
-    AppleDartEdu edu;
-} Ctx;
-
-static uint32_t rd(Ctx *c, uint64_t dart, uint64_t off)
-{
-    return qtest_readl(c->qts, dart + off);
-}
-
-static void wr(Ctx *c, uint64_t dart, uint64_t off, uint32_t val)
-{
-    qtest_writel(c->qts, dart + off, val);
-}
-
-static void ctx_start(Ctx *c, const char *machine_opts)
-{
-    c->qts = qtest_initf("-M apple-virt%s%s -device edu,addr=%d.0,"
-                         "dma_mask=0xffffffffffffffff",
-                         machine_opts ? "," : "",
-                         machine_opts ? machine_opts : "", EDU_SLOT);
-    qtest_irq_intercept_out_named(c->qts, DART_PCIE_QOM, "sysbus-irq");
-    apple_dart_edu_init(&c->edu, c->qts, EDU_SLOT);
-}
-
-static void ctx_stop(Ctx *c)
-{
-    apple_dart_edu_free(&c->edu);
-    qtest_quit(c->qts);
-}
-
-static void edu_dma(Ctx *c, uint64_t src, uint64_t dst, bool to_ram)
-{
-    apple_dart_edu_dma(&c->edu, c->qts, src, dst, XFER, to_ram);
-}
-
-/* edu reads @src into its buffer, then writes it to @dst. */
-static void dma_copy(Ctx *c, uint64_t src, uint64_t dst)
-{
-    edu_dma(c, src, EDU_BUF, false);
-    edu_dma(c, EDU_BUF, dst, true);
-}
+#define PCIE                ADT_DART_PCIE
+#define DISP                ADT_DART_DISP
+#define SID                 ADT_SID
 
 /* What firmware put in its PCIe region: its name on each 32-byte line. */
-static bool holds_fw_data(Ctx *c, uint64_t pa)
+static bool holds_fw_data(AppleDartTest *c, uint64_t pa)
 {
-    char buf[XFER];
+    char buf[ADT_XFER];
     char line[33];
 
     snprintf(line, sizeof(line), "%-31s\n", "pcie-firmware");
-    qtest_memread(c->qts, pa, buf, XFER);
+    qtest_memread(c->qts, pa, buf, ADT_XFER);
     return !memcmp(buf, line, 32) && !memcmp(buf + 32, line, 32);
 }
 
-static void fill(Ctx *c, uint64_t pa, uint8_t seed)
+/* edu copies firmware's data within its region, through the DART. */
+static void assert_fw_region_copies(AppleDartTest *c)
 {
-    apple_dart_fill(c->qts, pa, seed, XFER);
+    adt_zero(c, PCIE_FW_PA + 0x8000, ADT_XFER);
+    adt_dma_copy(c, PCIE_FW_IOVA, PCIE_FW_IOVA + 0x8000);
+    g_assert_true(holds_fw_data(c, PCIE_FW_PA + 0x8000));
+    adt_assert_no_fault(c);
 }
 
-static bool holds(Ctx *c, uint64_t pa, uint8_t seed)
+/* The top-level entry of @dart stream @sid's preset tables for @iova */
+static uint64_t preset_top_entry(AppleDartTest *c, uint64_t dart,
+                                 unsigned sid, uint64_t iova)
 {
-    return apple_dart_holds(c->qts, pa, seed, XFER);
-}
-
-static void assert_no_fault(Ctx *c)
-{
-    g_assert_cmphex(rd(c, DART_PCIE, ERROR), ==, 0);
-    g_assert_false(qtest_get_irq(c->qts, 0));
-}
-
-/* The L1 table firmware left behind for @sid, found as Linux would. */
-static uint64_t preset_l1(Ctx *c, uint64_t dart, unsigned sid)
-{
-    uint32_t ttbr = rd(c, dart, TTBR(sid, 0));
-
-    g_assert_cmphex(ttbr & TTBR_VALID, ==, TTBR_VALID);
-    return TTBR_PA(ttbr);
-}
-
-/* Walk the preset tables of @dart stream @sid by hand. */
-static uint64_t walk(Ctx *c, uint64_t dart, unsigned sid, uint64_t iova)
-{
-    uint64_t l1e = qtest_readq(c->qts, preset_l1(c, dart, sid) +
-                               8 * L1_INDEX(iova));
-    uint64_t l2e;
-
-    g_assert_cmphex(l1e & PTE_VALID, ==, PTE_VALID);
-    l2e = qtest_readq(c->qts, PTE_PA(l1e) + 8 * L2_INDEX(iova));
-    g_assert_cmphex(l2e & PTE_VALID, ==, PTE_VALID);
-    g_assert_cmphex(l2e & PTE_SUBPAGE_FULL, ==, PTE_SUBPAGE_FULL);
-    return l2e;
+    return adt_walk_to(c, dart, sid, iova, c->geo.levels - 1);
 }
 
 /* What firmware leaves on a locked PCIe DART, at start and after reset */
-static void assert_firmware_state(Ctx *c)
+static void assert_firmware_state(AppleDartTest *c)
 {
-    uint64_t l1 = preset_l1(c, DART_PCIE, 0);
+    const uint32_t lock = c->regs->lock_val;
+    uint64_t tops[ADT_PCIE_STREAMS];
 
-    g_assert_cmphex(rd(c, DART_PCIE, CONFIG), ==, CONFIG_LOCK);
-    g_assert_cmphex(l1, >=, CARVEOUT);
-    g_assert_cmphex(l1, <, RAM_END);
-    for (int sid = 0; sid < 16; sid++) {
-        g_assert_cmphex(rd(c, DART_PCIE, TCR(sid)), ==, TCR_TRANSLATE);
-        /* every stream has a table of its own, in the carve-out */
-        g_assert_cmphex(preset_l1(c, DART_PCIE, sid), >=, CARVEOUT);
-        g_assert_cmphex(preset_l1(c, DART_PCIE, sid), <, RAM_END);
-        for (int other = 0; other < sid; other++) {
-            g_assert_cmphex(preset_l1(c, DART_PCIE, sid), !=,
-                            preset_l1(c, DART_PCIE, other));
+    g_assert_cmphex(adt_lock_state(c, PCIE) & lock, ==, lock);
+    for (unsigned sid = 0; sid < ADT_PCIE_STREAMS; sid++) {
+        uint64_t top = adt_top_table(c, PCIE, sid, PCIE_FW_IOVA);
+
+        g_assert_cmphex(top, >=, CARVEOUT);
+        g_assert_cmphex(top, <, ADT_RAM_END);
+        g_assert_cmphex(adt_rd(c, adt_tcr(c, sid)), ==,
+                        apple_dart_tcr_translate(&c->geo));
+        for (unsigned i = 1; i < c->geo.gen->ttbrs_per_stream; i++) {
+            g_assert_cmphex(adt_rd(c, adt_ttbr(c, sid, i)), ==, 0);
         }
-        for (int i = 1; i < 4; i++) {
-            g_assert_cmphex(rd(c, DART_PCIE, TTBR(sid, i)), ==, 0);
+        /* each stream has a table of its own */
+        for (unsigned other = 0; other < sid; other++) {
+            g_assert_cmphex(top, !=, tops[other]);
         }
+        tops[sid] = top;
     }
-    g_assert_cmphex(PTE_PA(walk(c, DART_PCIE, SID, PCIE_FW_IOVA)), ==,
-                    PCIE_FW_PA);
-    g_assert_cmphex(PTE_PA(walk(c, DART_PCIE, SID, PCIE_FW_IOVA + 0xc000)),
-                    ==, PCIE_FW_PA + 0xc000);
+    g_assert_cmphex(apple_dart_pte_to_pa(&c->geo,
+                    adt_walk(c, PCIE, SID, PCIE_FW_IOVA)), ==, PCIE_FW_PA);
+    g_assert_cmphex(apple_dart_pte_to_pa(&c->geo,
+                    adt_walk(c, PCIE, SID, PCIE_FW_IOVA + 0xc000)), ==,
+                    PCIE_FW_PA + 0xc000);
     g_assert_true(holds_fw_data(c, PCIE_FW_PA));
 }
 
 /* By default only the display DART is preset and locked, as on an M1. */
-static void test_default_display_locked(void)
+static void test_default_display_locked(AppleDartTest *c)
 {
-    Ctx c;
     uint64_t fb_pte;
 
-    ctx_start(&c, NULL);
-    g_assert_cmphex(rd(&c, DART_DISP, CONFIG), ==, CONFIG_LOCK);
-    g_assert_cmphex(rd(&c, DART_DISP, TCR(0)), ==, TCR_TRANSLATE);
-    for (int sid = 1; sid < 16; sid++) {
-        g_assert_cmphex(rd(&c, DART_DISP, TCR(sid)), ==, 0);
+    g_assert_cmphex(adt_lock_state(c, DISP), ==, c->regs->lock_val);
+    g_assert_cmphex(adt_rd_at(c, DISP, adt_tcr(c, 0)), ==,
+                    apple_dart_tcr_translate(&c->geo));
+    for (unsigned sid = 1; sid < c->geo.num_streams; sid++) {
+        g_assert_cmphex(adt_rd_at(c, DISP, adt_tcr(c, sid)), ==, 0);
     }
     /* the boot framebuffer, at an IOVA that is not its address */
-    fb_pte = walk(&c, DART_DISP, 0, FB_IOVA);
-    g_assert_cmphex(PTE_PA(fb_pte), ==, FB_PA);
-    g_assert_cmphex(fb_pte & PTE_NO_WRITE, ==, 0);
-    g_assert_cmphex(PTE_PA(walk(&c, DART_DISP, 0, FB_IOVA + 0x2fc000)), ==,
+    fb_pte = adt_walk(c, DISP, 0, FB_IOVA);
+    g_assert_cmphex(apple_dart_pte_to_pa(&c->geo, fb_pte), ==, FB_PA);
+    g_assert_cmphex(fb_pte & c->geo.gen->pte->no_write, ==, 0);
+    g_assert_cmphex(apple_dart_pte_to_pa(&c->geo,
+                    adt_walk(c, DISP, 0, FB_IOVA + 0x2fc000)), ==,
                     FB_PA + 0x2fc000);
 
-    g_assert_cmphex(rd(&c, DART_PCIE, CONFIG), ==, 0);
-    g_assert_cmphex(rd(&c, DART_PCIE, TCR(SID)), ==, 0);
-    g_assert_cmphex(rd(&c, DART_USB, CONFIG), ==, 0);
-    ctx_stop(&c);
+    g_assert_cmphex(adt_lock_state(c, PCIE), ==, 0);
+    g_assert_cmphex(adt_rd_at(c, PCIE, adt_tcr(c, SID)), ==, 0);
+    g_assert_cmphex(adt_lock_state(c, ADT_DART_USB), ==, 0);
 }
 
 /* What firmware did is there for a user to read. */
-static void test_firmware_property(void)
+static void test_firmware_property(AppleDartTest *c)
 {
-    Ctx c;
-    QDict *rsp;
-    const char *desc;
+    g_autofree char *desc = NULL, *pcie = NULL;
 
-    ctx_start(&c, LOCKED_PCIE);
-    rsp = qtest_qmp(c.qts, "{'execute': 'qom-get', 'arguments':"
-                    " {'path': '/machine', 'property': 'dart-firmware'}}");
-    g_assert(qdict_haskey(rsp, "return"));
-    desc = qdict_get_str(rsp, "return");
+    desc = adt_qom_str(c, "/machine", "dart-firmware");
+    pcie = g_strdup_printf("dart-pcie: preset mapped, locked; streams 0xffff:"
+                           " TCR 0x%" PRIx32 "\n  stream 0: TTBR0 0x",
+                           apple_dart_tcr_translate(&c->geo));
     g_assert_nonnull(strstr(desc, "dart-disp: preset mapped, locked;"));
     g_assert_nonnull(strstr(desc, "iova 0xa0000000 -> pa 0x83fc00000"
                             " size 0x300000 rw (framebuffer)"));
-    g_assert_nonnull(strstr(desc, "dart-pcie: preset mapped, locked;"
-                            " streams 0xffff: TCR 0x80\n  stream 0: TTBR0 0x"));
+    g_assert_nonnull(strstr(desc, pcie));
     g_assert_nonnull(strstr(desc, "iova 0xc000000 -> pa 0x83fb00000"
                             " size 0x10000 rw (pcie-firmware)"));
     g_assert_nonnull(strstr(desc, "dart-usb: preset none, not locked"));
-    qobject_unref(rsp);
-    ctx_stop(&c);
 }
 
 /* The lock is set before the guest runs; TTBR and TCR are frozen. */
-static void test_locked_at_reset(void)
+static void test_locked_at_reset(AppleDartTest *c)
 {
-    Ctx c;
-    uint32_t ttbr;
+    assert_firmware_state(c);
+    g_assert_cmphex(adt_lock_state(c, PCIE), ==, c->regs->lock_val);
+    for (unsigned sid = 0; sid < ADT_PCIE_STREAMS; sid++) {
+        adt_wr(c, adt_tcr(c, sid), 0);
+        g_assert_cmphex(adt_rd(c, adt_tcr(c, sid)), ==,
+                        apple_dart_tcr_translate(&c->geo));
+        for (unsigned i = 0; i < c->geo.gen->ttbrs_per_stream; i++) {
+            uint32_t ttbr = adt_rd(c, adt_ttbr(c, sid, i));
 
-    ctx_start(&c, LOCKED_PCIE);
-    assert_firmware_state(&c);
-    for (int sid = 0; sid < 16; sid++) {
-        ttbr = rd(&c, DART_PCIE, TTBR(sid, 0));
-        wr(&c, DART_PCIE, TCR(sid), 0);
-        wr(&c, DART_PCIE, TTBR(sid, 0), 0);
-        wr(&c, DART_PCIE, TTBR(sid, 1), TTBR_VALID | 0x1234);
-        g_assert_cmphex(rd(&c, DART_PCIE, TCR(sid)), ==, TCR_TRANSLATE);
-        g_assert_cmphex(rd(&c, DART_PCIE, TTBR(sid, 0)), ==, ttbr);
-        g_assert_cmphex(rd(&c, DART_PCIE, TTBR(sid, 1)), ==, 0);
+            adt_wr(c, adt_ttbr(c, sid, i), 0);
+            adt_wr(c, adt_ttbr(c, sid, i),
+                   apple_dart_ttbr_encode(&c->geo, 0x1234000));
+            g_assert_cmphex(adt_rd(c, adt_ttbr(c, sid, i)), ==, ttbr);
+        }
     }
-    assert_firmware_state(&c);
-    ctx_stop(&c);
+    assert_firmware_state(c);
 }
 
 /* edu reaches the firmware's own region through the preset tables. */
-static void test_preset_translates(void)
+static void test_preset_translates(AppleDartTest *c)
 {
-    Ctx c;
-
-    ctx_start(&c, LOCKED_PCIE);
-    qtest_memset(c.qts, PCIE_FW_PA + 0x8000, 0, XFER);
-    dma_copy(&c, PCIE_FW_IOVA, PCIE_FW_IOVA + 0x8000);
-    g_assert_true(holds_fw_data(&c, PCIE_FW_PA + 0x8000));
-    assert_no_fault(&c);
-    ctx_stop(&c);
+    assert_fw_region_copies(c);
 }
 
 /*
- * The preset L1 is ordinary memory: the guest may repoint it, and the
- * DART uses the edit once the stream is invalidated, not before.
+ * The preset tables are ordinary memory: the guest may repoint their
+ * top-level entry, and the DART uses the edit once the stream is
+ * invalidated, not before.
  */
-static void test_edit_preset_l1(void)
+static void test_edit_preset_l1(AppleDartTest *c)
 {
-    Ctx c;
-    uint64_t l1, entry;
+    uint64_t entry = preset_top_entry(c, PCIE, SID, PCIE_FW_IOVA);
+    uint64_t sub;
 
-    ctx_start(&c, LOCKED_PCIE);
-    l1 = preset_l1(&c, DART_PCIE, SID);
-    entry = l1 + 8 * L1_INDEX(PCIE_FW_IOVA);
-    qtest_memset(c.qts, PCIE_FW_PA + 0x8000, 0, XFER);
-    dma_copy(&c, PCIE_FW_IOVA, PCIE_FW_IOVA + 0x8000);  /* now cached */
+    adt_zero(c, PCIE_FW_PA + 0x8000, ADT_XFER);
+    adt_dma_copy(c, PCIE_FW_IOVA, PCIE_FW_IOVA + 0x8000);  /* now cached */
 
-    /* a table of the guest's own, for the same IOVAs */
-    fill(&c, BUF_A, 0x51);
-    qtest_memset(c.qts, BUF_B, 0, XFER);
-    qtest_memset(c.qts, NEW_L2, 0, PAGE_SIZE);
-    qtest_writeq(c.qts, NEW_L2 + 8 * L2_INDEX(PCIE_FW_IOVA),
-                 BUF_A | PTE_VALID | PTE_SUBPAGE_FULL);
-    qtest_writeq(c.qts, NEW_L2 + 8 * L2_INDEX(PCIE_FW_IOVA + 0x8000),
-                 BUF_B | PTE_VALID | PTE_SUBPAGE_FULL);
-    qtest_writeq(c.qts, entry, NEW_L2 | PTE_VALID);
+    /* tables of the guest's own, for the same IOVAs */
+    adt_fill(c, ADT_BUF_A, 0x51);
+    adt_zero(c, ADT_BUF_B, ADT_XFER);
+    sub = adt_new_table(c);
+    adt_map_from(c, sub, c->geo.levels - 2, PCIE_FW_IOVA,
+                 adt_leaf(c, ADT_BUF_A, false, false));
+    adt_map_from(c, sub, c->geo.levels - 2, PCIE_FW_IOVA + 0x8000,
+                 adt_leaf(c, ADT_BUF_B, false, false));
+    qtest_writeq(c->qts, entry, apple_dart_table_pte(&c->geo, sub));
 
     /* not invalidated: the old translations still hold */
-    qtest_memset(c.qts, PCIE_FW_PA + 0x8000, 0, XFER);
-    dma_copy(&c, PCIE_FW_IOVA, PCIE_FW_IOVA + 0x8000);
-    g_assert_true(holds_fw_data(&c, PCIE_FW_PA + 0x8000));
-    g_assert_false(holds(&c, BUF_B, 0x51));
+    adt_zero(c, PCIE_FW_PA + 0x8000, ADT_XFER);
+    adt_dma_copy(c, PCIE_FW_IOVA, PCIE_FW_IOVA + 0x8000);
+    g_assert_true(holds_fw_data(c, PCIE_FW_PA + 0x8000));
+    g_assert_false(adt_holds(c, ADT_BUF_B, 0x51));
 
     /* invalidation works on a locked DART */
-    wr(&c, DART_PCIE, STREAM_SELECT, BIT(SID));
-    wr(&c, DART_PCIE, STREAM_COMMAND, STREAM_COMMAND_INVALIDATE);
-    dma_copy(&c, PCIE_FW_IOVA, PCIE_FW_IOVA + 0x8000);
-    g_assert_true(holds(&c, BUF_B, 0x51));
-    assert_no_fault(&c);
-    ctx_stop(&c);
+    adt_flush(c, SID);
+    adt_dma_copy(c, PCIE_FW_IOVA, PCIE_FW_IOVA + 0x8000);
+    g_assert_true(adt_holds(c, ADT_BUF_B, 0x51));
+    adt_assert_no_fault(c);
 }
 
 /* Faults are reported and cleared as usual on a locked DART. */
-static void test_fault_locked(void)
+static void test_fault_locked(AppleDartTest *c)
 {
-    Ctx c;
-    uint32_t err;
-
-    ctx_start(&c, LOCKED_PCIE);
     /* firmware's region is read-write, the rest of the space unmapped */
-    edu_dma(&c, EDU_BUF, 0x30000000, true);
-    err = rd(&c, DART_PCIE, ERROR);
-    g_assert_cmphex(err & ERROR_FLAG, ==, ERROR_FLAG);
-    g_assert_cmphex(ERROR_CODE(err), ==, ERR_NO_PMD);
-    g_assert_cmpuint(ERROR_STREAM(err), ==, SID);
-    g_assert_cmphex(rd(&c, DART_PCIE, ERROR_ADDR_LO), ==, 0x30000000);
-    g_assert_true(qtest_get_irq(c.qts, 0));
-    wr(&c, DART_PCIE, ERROR, err);
-    assert_no_fault(&c);
-    g_assert_cmphex(rd(&c, DART_PCIE, CONFIG), ==, CONFIG_LOCK);
-    ctx_stop(&c);
+    adt_dma_to(c, 0x30000000);
+    adt_assert_fault(c, APPLE_DART_FAULT_NO_PMD, SID, 0x30000000);
+    g_assert_cmphex(adt_lock_state(c, PCIE), ==, c->regs->lock_val);
 }
 
-/* No register write, of any value, anywhere, undoes the lock. */
-static void test_no_unlock(void)
+/*
+ * No register write, of any value, anywhere, undoes the lock. (On T8110
+ * the first sweep writes PROTECT_LOCK before a later one writes all ones
+ * to UNPROTECT, which alone would lift firmware's PROTECT.)
+ */
+static void test_no_unlock(AppleDartTest *c)
 {
-    static const uint32_t vals[] = { 0, UINT32_MAX, CONFIG_LOCK, 0 };
-    Ctx c;
+    const uint32_t lock = c->regs->lock_val;
+    const uint32_t vals[] = { 0, UINT32_MAX, lock, 0 };
+    /* CONFIG keeps only LOCK; PROTECT keeps every bit it knows */
+    const uint32_t swept = adt_is_t8110(c->g) ? T8110_PROTECT_KNOWN : lock;
 
-    ctx_start(&c, LOCKED_PCIE);
     for (int v = 0; v < ARRAY_SIZE(vals); v++) {
-        for (uint64_t off = 0; off < 0x4000; off += 4) {
-            wr(&c, DART_PCIE, off, vals[v]);
+        for (uint64_t off = 0; off < APPLE_DART_MMIO_SIZE; off += 4) {
+            adt_wr(c, off, vals[v]);
         }
-        g_assert_cmphex(rd(&c, DART_PCIE, CONFIG) & CONFIG_LOCK, ==,
-                        CONFIG_LOCK);
+        g_assert_cmphex(adt_lock_state(c, PCIE) & lock, ==, lock);
     }
-    wr(&c, DART_PCIE, STREAMS_ENABLE, 0xffff);
-    wr(&c, DART_PCIE, ERROR, UINT32_MAX);
-    assert_firmware_state(&c);
+    g_assert_cmphex(adt_lock_state(c, PCIE), ==, swept);
+    adt_enable_streams_at(c, PCIE);
+    adt_wr(c, c->regs->error, UINT32_MAX);
+    assert_firmware_state(c);
 
     /* and DMA still flows through the preset tables */
-    qtest_memset(c.qts, PCIE_FW_PA + 0x8000, 0, XFER);
-    dma_copy(&c, PCIE_FW_IOVA, PCIE_FW_IOVA + 0x8000);
-    g_assert_true(holds_fw_data(&c, PCIE_FW_PA + 0x8000));
-    ctx_stop(&c);
+    assert_fw_region_copies(c);
 }
 
 /* system_reset brings back what firmware left: tables, TTBR, TCR, lock. */
-static void test_system_reset(void)
+static void test_system_reset(AppleDartTest *c)
 {
-    Ctx c;
-    uint64_t l1, entry, old;
+    uint64_t entry, old;
 
-    ctx_start(&c, LOCKED_PCIE);
-    l1 = preset_l1(&c, DART_PCIE, SID);
-    entry = l1 + 8 * L1_INDEX(PCIE_FW_IOVA);
-    old = qtest_readq(c.qts, entry);
-    qtest_writeq(c.qts, entry, 0);
-    qtest_memset(c.qts, PCIE_FW_PA, 0, 0x10000);
-    wr(&c, DART_PCIE, STREAM_SELECT, BIT(SID));
-    wr(&c, DART_PCIE, STREAM_COMMAND, STREAM_COMMAND_INVALIDATE);
-    edu_dma(&c, PCIE_FW_IOVA, EDU_BUF, false);
-    g_assert_cmphex(rd(&c, DART_PCIE, ERROR) & ERROR_FLAG, ==, ERROR_FLAG);
+    entry = preset_top_entry(c, PCIE, SID, PCIE_FW_IOVA);
+    old = qtest_readq(c->qts, entry);
+    qtest_writeq(c->qts, entry, 0);
+    adt_zero(c, PCIE_FW_PA, PCIE_FW_SIZE);
+    adt_flush(c, SID);
+    adt_dma_from(c, PCIE_FW_IOVA);
+    adt_assert_fault_latched(c, adt_top_miss(c), SID, PCIE_FW_IOVA);
 
-    qtest_system_reset(c.qts);
-    g_assert_cmphex(qtest_readq(c.qts, entry), ==, old);
-    g_assert_cmphex(rd(&c, DART_PCIE, ERROR), ==, 0);
-    assert_firmware_state(&c);
-    g_assert_cmphex(rd(&c, DART_DISP, CONFIG), ==, CONFIG_LOCK);
+    qtest_system_reset(c->qts);
+    g_assert_cmphex(qtest_readq(c->qts, entry), ==, old);
+    g_assert_cmphex(adt_rd(c, c->regs->error), ==, 0);
+    assert_firmware_state(c);
+    g_assert_cmphex(adt_lock_state(c, PCIE), ==, c->regs->lock_val);
+    g_assert_cmphex(adt_lock_state(c, DISP), ==, c->regs->lock_val);
 
-    apple_dart_edu_enable(&c.edu);
-    qtest_memset(c.qts, PCIE_FW_PA + 0x8000, 0, XFER);
-    dma_copy(&c, PCIE_FW_IOVA, PCIE_FW_IOVA + 0x8000);
-    g_assert_true(holds_fw_data(&c, PCIE_FW_PA + 0x8000));
-    assert_no_fault(&c);
-    ctx_stop(&c);
+    adt_edu_enable(c);
+    assert_fw_region_copies(c);
 }
 
 /* Preset but unlocked: the guest may take the DART over. */
-static void test_preset_unlocked(void)
+static void test_preset_unlocked(AppleDartTest *c)
 {
-    Ctx c;
-
-    ctx_start(&c, "pcie-dart-preset=empty");
-    g_assert_cmphex(rd(&c, DART_PCIE, CONFIG), ==, 0);
-    g_assert_cmphex(rd(&c, DART_PCIE, TCR(SID)), ==, TCR_TRANSLATE);
-    preset_l1(&c, DART_PCIE, SID);
+    g_assert_cmphex(adt_lock_state(c, PCIE), ==, 0);
+    g_assert_cmphex(adt_rd(c, adt_tcr(c, SID)), ==,
+                    apple_dart_tcr_translate(&c->geo));
+    adt_top_table(c, PCIE, SID, PCIE_FW_IOVA);
     /* empty: nothing is mapped, not even firmware's region */
-    edu_dma(&c, PCIE_FW_IOVA, EDU_BUF, false);
-    g_assert_cmphex(ERROR_CODE(rd(&c, DART_PCIE, ERROR)), ==, ERR_NO_PMD);
-    wr(&c, DART_PCIE, ERROR, UINT32_MAX);
-    wr(&c, DART_PCIE, TCR(SID), 0);
-    g_assert_cmphex(rd(&c, DART_PCIE, TCR(SID)), ==, 0);
-    ctx_stop(&c);
+    adt_dma_from(c, PCIE_FW_IOVA);
+    adt_assert_fault(c, adt_top_miss(c), SID, PCIE_FW_IOVA);
+    adt_wr(c, adt_tcr(c, SID), 0);
+    g_assert_cmphex(adt_rd(c, adt_tcr(c, SID)), ==, 0);
 }
 
 /* The colour at (@x, @y) of a screendump of the display engine. */
-static uint32_t screen_pixel(Ctx *c, const char *ppm, int x, int y)
+static uint32_t screen_pixel(AppleDartTest *c, const char *ppm, int x, int y)
 {
     g_autofree char *data = NULL;
     unsigned width, height, maxval;
@@ -425,23 +285,11 @@ static uint32_t screen_pixel(Ctx *c, const char *ppm, int x, int y)
     g_assert_true(g_file_get_contents(ppm, &data, &len, NULL));
     g_assert_cmpint(sscanf(data, "P6 %u %u %u%n", &width, &height, &maxval,
                            &header), ==, 3);
-    g_assert_cmpuint(width, ==, 1024);
-    g_assert_cmpuint(height, ==, 768);
+    g_assert_cmpuint(width, ==, FB_WIDTH);
+    g_assert_cmpuint(height, ==, FB_HEIGHT);
     g_assert_cmpuint(len, ==, header + 1 + width * height * 3);
     p = (const uint8_t *)data + header + 1 + (y * width + x) * 3;
     return p[0] << 16 | p[1] << 8 | p[2];
-}
-
-static uint64_t qom_uint(Ctx *c, const char *path, const char *prop)
-{
-    QDict *rsp = qtest_qmp(c->qts, "{'execute': 'qom-get', 'arguments':"
-                           " {'path': %s, 'property': %s}}", path, prop);
-    uint64_t val;
-
-    g_assert(qdict_haskey(rsp, "return"));
-    val = qdict_get_int(rsp, "return");
-    qobject_unref(rsp);
-    return val;
 }
 
 /*
@@ -449,47 +297,38 @@ static uint64_t qom_uint(Ctx *c, const char *path, const char *prop)
  * display DART; a guest that breaks the mapping breaks the screen, and
  * the DART says why.
  */
-static void test_display_scanout(void)
+static void test_display_scanout(AppleDartTest *c)
 {
     g_autofree char *dir = g_dir_make_tmp("apple-dart-locked-XXXXXX", NULL);
     g_autofree char *ppm = g_build_filename(dir, "screen.ppm", NULL);
-    uint64_t entry;
-    uint32_t err;
-    Ctx c;
 
-    ctx_start(&c, NULL);
     /* firmware's splash, read through the DART */
-    g_assert_cmphex(screen_pixel(&c, ppm, 10, 10), ==, 0x203048);
-    g_assert_cmphex(screen_pixel(&c, ppm, 512, 384), ==, 0xffffff);
-    g_assert_cmpuint(qom_uint(&c, "/machine/display", "stat-frames"), >, 0);
-    g_assert_cmpuint(qom_uint(&c, "/machine/display", "stat-scanout-errors"),
-                     ==, 0);
-    g_assert_cmpuint(qom_uint(&c, "/machine/dart-disp", "stat-walks"), >, 0);
+    g_assert_cmphex(screen_pixel(c, ppm, 10, 10), ==, 0x203048);
+    g_assert_cmphex(screen_pixel(c, ppm, 512, 384), ==, 0xffffff);
+    g_assert_cmpuint(adt_qom_uint(c, "/machine/display", "stat-frames"), >,
+                     0);
+    g_assert_cmpuint(adt_qom_uint(c, "/machine/display",
+                                  "stat-scanout-errors"), ==, 0);
+    g_assert_cmpuint(adt_stat(c, "stat-walks"), >, 0);
+    adt_assert_no_fault(c);
 
     /* what the guest draws in the framebuffer shows */
-    qtest_writel(c.qts, FB_PA + 4 * (20 * 1024 + 30), 0x00abcdef);
-    g_assert_cmphex(screen_pixel(&c, ppm, 30, 20), ==, 0xabcdef);
+    qtest_writel(c->qts, FB_PA + 4 * (20 * FB_WIDTH + 30), 0x00abcdef);
+    g_assert_cmphex(screen_pixel(c, ppm, 30, 20), ==, 0xabcdef);
 
-    /* unmap it from the preset L1 and invalidate: the scan-out fails */
-    entry = preset_l1(&c, DART_DISP, 0) + 8 * L1_INDEX(FB_IOVA);
-    qtest_writeq(c.qts, entry, 0);
-    g_assert_cmphex(screen_pixel(&c, ppm, 30, 20), ==, 0xabcdef);
-    wr(&c, DART_DISP, STREAM_SELECT, BIT(0));
-    wr(&c, DART_DISP, STREAM_COMMAND, STREAM_COMMAND_INVALIDATE);
-    g_assert_cmphex(screen_pixel(&c, ppm, 0, 0), ==, 0xff0000);
-    err = rd(&c, DART_DISP, ERROR);
-    g_assert_cmphex(err & ERROR_FLAG, ==, ERROR_FLAG);
-    g_assert_cmphex(ERROR_CODE(err), ==, ERR_NO_PMD);
-    g_assert_cmpuint(ERROR_STREAM(err), ==, 0);
-    g_assert_cmphex(rd(&c, DART_DISP, ERROR_ADDR_LO), ==, FB_IOVA);
-    g_assert_cmpuint(qom_uint(&c, "/machine/display", "stat-scanout-errors"),
-                     >, 0);
+    /* unmap it from the preset tables and invalidate: the scan-out fails */
+    qtest_writeq(c->qts, preset_top_entry(c, DISP, 0, FB_IOVA), 0);
+    g_assert_cmphex(screen_pixel(c, ppm, 30, 20), ==, 0xabcdef);
+    adt_flush(c, 0);
+    g_assert_cmphex(screen_pixel(c, ppm, 0, 0), ==, 0xff0000);
+    adt_assert_fault_latched(c, adt_top_miss(c), 0, FB_IOVA);
+    g_assert_cmpuint(adt_qom_uint(c, "/machine/display",
+                                  "stat-scanout-errors"), >, 0);
 
     /* a reset brings firmware's tables, and the picture, back */
-    qtest_system_reset(c.qts);
-    g_assert_cmphex(screen_pixel(&c, ppm, 512, 384), ==, 0xffffff);
-    g_assert_cmphex(rd(&c, DART_DISP, ERROR), ==, 0);
-    ctx_stop(&c);
+    qtest_system_reset(c->qts);
+    g_assert_cmphex(screen_pixel(c, ppm, 512, 384), ==, 0xffffff);
+    adt_assert_no_fault(c);
     unlink(ppm);
     rmdir(dir);
 }
@@ -497,10 +336,7 @@ static void test_display_scanout(void)
 /* Combinations that make no sense stop QEMU with a one-line error. */
 static void test_bad_options(void)
 {
-    static const struct {
-        const char *args;
-        const char *error;
-    } cases[] = {
+    static const AppleDartBadOption cases[] = {
         { "-M apple-virt,pcie-dart-locked=on",
           "pcie-dart-locked=on needs pcie-dart-preset=empty or mapped" },
         { "-M apple-virt,disp-dart-preset=none",
@@ -510,30 +346,29 @@ static void test_bad_options(void)
         { "-M apple-virt -m 64M", "at least 128 MiB of RAM" },
     };
 
-    for (int i = 0; i < ARRAY_SIZE(cases); i++) {
-        apple_dart_assert_bad_option(cases[i].args, cases[i].error, true);
-    }
+    adt_assert_bad_options(cases, ARRAY_SIZE(cases));
 }
 
 int main(int argc, char **argv)
 {
-    g_test_init(&argc, &argv, NULL);
+    static const AppleDartTestCase tests[] = {
+        { "locked/default-display-locked", test_default_display_locked },
+        { "locked/firmware-property", test_firmware_property, LOCKED_PCIE },
+        { "locked/locked-at-reset", test_locked_at_reset, LOCKED_PCIE },
+        { "locked/preset-translates", test_preset_translates, LOCKED_PCIE },
+        { "locked/edit-preset-l1", test_edit_preset_l1, LOCKED_PCIE },
+        { "locked/fault", test_fault_locked, LOCKED_PCIE },
+        { "locked/no-unlock", test_no_unlock, LOCKED_PCIE },
+        { "locked/system-reset", test_system_reset, LOCKED_PCIE },
+        { "locked/preset-unlocked", test_preset_unlocked,
+          "pcie-dart-preset=empty" },
+        { "locked/display-scanout", test_display_scanout, NULL, NULL, DISP },
+    };
 
-    qtest_add_func("/apple-dart/locked/default-display-locked",
-                   test_default_display_locked);
-    qtest_add_func("/apple-dart/locked/firmware-property",
-                   test_firmware_property);
-    qtest_add_func("/apple-dart/locked/locked-at-reset", test_locked_at_reset);
-    qtest_add_func("/apple-dart/locked/preset-translates",
-                   test_preset_translates);
-    qtest_add_func("/apple-dart/locked/edit-preset-l1", test_edit_preset_l1);
-    qtest_add_func("/apple-dart/locked/fault", test_fault_locked);
-    qtest_add_func("/apple-dart/locked/no-unlock", test_no_unlock);
-    qtest_add_func("/apple-dart/locked/system-reset", test_system_reset);
-    qtest_add_func("/apple-dart/locked/preset-unlocked",
-                   test_preset_unlocked);
-    qtest_add_func("/apple-dart/locked/display-scanout",
-                   test_display_scanout);
+    g_test_init(&argc, &argv, NULL);
+    for (int i = 0; i < ARRAY_SIZE(adt_gens); i++) {
+        adt_add_cases(&adt_gens[i], tests, ARRAY_SIZE(tests));
+    }
     qtest_add_func("/apple-dart/locked/bad-options", test_bad_options);
     return g_test_run();
 }
