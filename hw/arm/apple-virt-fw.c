@@ -382,7 +382,12 @@ void apple_virt_fw_reset(AppleVirtFirmware *fw)
                         apple_dart_tcr_translate(geo));
         }
         if (d->cfg->lock) {
-            av_fw_write(d, geo->gen->regs->lock_reg, geo->gen->regs->lock_val);
+            const AppleDARTRegMap *r = geo->gen->regs;
+
+            av_fw_write(d, r->lock_reg, r->lock_val);
+            if (r->lock_seal_reg) {
+                av_fw_write(d, r->lock_seal_reg, r->lock_seal_val);
+            }
         }
     }
 }

@@ -218,6 +218,15 @@ static void test_no_unlock(AppleDartTest *c)
     /* CONFIG keeps only LOCK; PROTECT keeps every bit it knows */
     const uint32_t swept = adt_is_t8110(c->g) ? T8110_PROTECT_KNOWN : lock;
 
+    /* firmware made the lock final: UNPROTECT does not lift it */
+    if (adt_is_t8110(c->g)) {
+        g_assert_cmphex(adt_rd(c, A_T8110_PROTECT_LOCK), ==, 1);
+        adt_wr(c, A_T8110_UNPROTECT, UINT32_MAX);
+        g_assert_cmphex(adt_lock_state(c, PCIE), ==, lock);
+        adt_wr(c, adt_tcr(c, SID), 0);
+        g_assert_cmphex(adt_rd(c, adt_tcr(c, SID)), ==,
+                        apple_dart_tcr_translate(&c->geo));
+    }
     for (int v = 0; v < ARRAY_SIZE(vals); v++) {
         for (uint64_t off = 0; off < APPLE_DART_MMIO_SIZE; off += 4) {
             adt_wr(c, off, vals[v]);

@@ -163,6 +163,8 @@ typedef struct AppleDARTRegMap {
     uint32_t fault_code[APPLE_DART_FAULT__MAX];
     uint64_t lock_reg;              /* writing lock_val there locks; */
     uint32_t lock_val;              /* reading it shows lock_val when locked */
+    uint64_t lock_seal_reg;         /* then writing this makes it final, */
+    uint32_t lock_seal_val;         /* or 0 where the lock always is */
 } AppleDARTRegMap;
 
 static const AppleDARTRegMap apple_dart_t8020_regs = {
@@ -231,6 +233,8 @@ static const AppleDARTRegMap apple_dart_t8110_regs = {
     },
     .lock_reg = A_T8110_PROTECT,
     .lock_val = R_T8110_PROTECT_TTBR_TCR_MASK,
+    .lock_seal_reg = A_T8110_PROTECT_LOCK,  /* or UNPROTECT lifts it */
+    .lock_seal_val = 1,
 };
 
 /*
