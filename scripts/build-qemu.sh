@@ -56,5 +56,6 @@ if [ ! -f "$obj/build.ninja" ] || [ "$(cat "$obj/.apple-dart-config" 2>/dev/null
 fi
 
 ninja -C "$obj" qemu-system-aarch64 tests/qtest/apple-dart-test \
-    tests/qtest/apple-dart-locked-test tests/qtest/apple-dart-variants-test
+    tests/qtest/apple-dart-locked-test tests/qtest/apple-dart-variants-test \
+    tests/qtest/apple-dart-tools-test
 ln -sfn qemu-build/qemu-system-aarch64 "$build/qemu-system-aarch64"

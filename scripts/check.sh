@@ -41,7 +41,8 @@ run_tap() {
 }
 
 if [ -z "$only" ] || [ "$only" = qtest ]; then
-    for t in apple-dart-test apple-dart-locked-test apple-dart-variants-test; do
+    for t in apple-dart-test apple-dart-locked-test apple-dart-variants-test \
+             apple-dart-tools-test; do
         run_tap "qtest-${t%-test}" env \
             QTEST_QEMU_BINARY="$build/qemu-system-aarch64" \
             "$build/qemu-build/tests/qtest/$t" --tap -k

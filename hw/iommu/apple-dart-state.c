@@ -21,14 +21,16 @@
 #include "qobject/qlist.h"
 #include "apple-dart-internal.h"
 
-/* At most this many tables are read for one dump. */
+/* At most this many tables are read, and ranges listed, for one dump. */
 #define DART_STATE_MAX_TABLES   4096
+#define DART_STATE_MAX_RANGES   4096
 
 typedef struct DartStateWalk {
     AppleDARTState *s;
     AppleDARTGeometry geo;
-    QList *ranges;
+    QList *list;            /* the mappings */
     unsigned tables_read;
+    unsigned ranges;
     QList *problems;        /* tables that could not be read */
     /* the range being merged */
     bool open;
@@ -57,13 +59,19 @@ static void walk_close_range(DartStateWalk *w)
     if (!w->open) {
         return;
     }
+    w->open = false;
+    if (w->ranges++ == DART_STATE_MAX_RANGES) {
+        qlist_append_str(w->problems, "too many mappings: list cut short");
+    }
+    if (w->ranges > DART_STATE_MAX_RANGES) {
+        return;
+    }
     r = qdict_new();
     put_hex(r, "iova", w->iova);
     put_hex(r, "pa", w->pa);
     put_hex(r, "size", w->size);
     qdict_put_str(r, "perm", perm_str(w->perm));
-    qlist_append(w->ranges, r);
-    w->open = false;
+    qlist_append(w->list, r);
 }
 
 static void walk_leaf(DartStateWalk *w, uint64_t iova, uint64_t pte)
@@ -80,11 +88,11 @@ static void walk_leaf(DartStateWalk *w, uint64_t iova, uint64_t pte)
         return;
     }
     walk_close_range(w);
-    *w = (DartStateWalk) {
-        .s = w->s, .geo = w->geo, .ranges = w->ranges,
-        .tables_read = w->tables_read, .problems = w->problems,
-        .open = true, .iova = iova, .pa = pa, .size = page, .perm = perm,
-    };
+    w->open = true;
+    w->iova = iova;
+    w->pa = pa;
+    w->size = page;
+    w->perm = perm;
 }
 
 static void walk_problem(DartStateWalk *w, const char *what, uint64_t table)
@@ -126,15 +134,17 @@ static void walk_table(DartStateWalk *w, uint64_t table, unsigned level,
     }
 }
 
+/* @tables_read and @ranges count across the whole dump. */
 static QDict *stream_state(AppleDARTState *s, unsigned sid,
-                           unsigned *tables_read)
+                           unsigned *tables_read, unsigned *ranges)
 {
     const AppleDARTRegMap *r = s->gen->regs;
     QDict *d = qdict_new();
     QList *ttbrs = qlist_new();
     DartStateWalk w = {
-        .s = s, .geo = s->geo, .ranges = qlist_new(),
-        .tables_read = *tables_read, .problems = qlist_new(),
+        .s = s, .geo = s->geo, .list = qlist_new(),
+        .tables_read = *tables_read, .ranges = *ranges,
+        .problems = qlist_new(),
     };
 
     w.geo.levels = (s->regs.tcr[sid] & r->tcr_four_level) ? 3 : 2;
@@ -157,13 +167,14 @@ static QDict *stream_state(AppleDARTState *s, unsigned sid,
     walk_close_range(&w);
     qdict_put(d, "ttbr", ttbrs);
     qdict_put_int(d, "levels", w.geo.levels);
-    qdict_put(d, "mappings", w.ranges);
+    qdict_put(d, "mappings", w.list);
     if (qlist_empty(w.problems)) {
         qobject_unref(w.problems);
     } else {
         qdict_put(d, "problems", w.problems);
     }
     *tables_read = w.tables_read;
+    *ranges = w.ranges;
     return d;
 }
 
@@ -183,7 +194,7 @@ char *apple_dart_state_json(AppleDARTState *s)
     QDict *d = qdict_new();
     QDict *stats = qdict_new();
     QList *streams = qlist_new();
-    unsigned tables_read = 0;
+    unsigned tables_read = 0, ranges = 0;
     g_autoptr(GString) json = NULL;
 
     qdict_put_str(d, "dart", s->trace_name);
@@ -199,7 +210,8 @@ char *apple_dart_state_json(AppleDARTState *s)
     put_hex(d, "error-addr", s->regs.error_addr);
     for (unsigned sid = 0; sid < s->geo.num_streams; sid++) {
         if (stream_in_use(s, sid)) {
-            qlist_append(streams, stream_state(s, sid, &tables_read));
+            qlist_append(streams, stream_state(s, sid, &tables_read,
+                                               &ranges));
         }
     }
     qdict_put(d, "streams", streams);

@@ -184,7 +184,7 @@ static void dart_invalidate_stream(AppleDARTState *s, unsigned sid)
  */
 static void dart_busy_start(AppleDARTState *s)
 {
-    s->busy_reads_left = s->busy_reads;
+    s->busy_reads_left = s->busy_stuck ? UINT32_MAX : s->busy_reads;
     s->busy_until_ns = s->busy_ns ?
         qemu_clock_get_ns(QEMU_CLOCK_VIRTUAL) + s->busy_ns : 0;
 }
@@ -192,10 +192,10 @@ static void dart_busy_start(AppleDARTState *s)
 /* Whether a read of the command register now shows BUSY */
 static bool dart_busy(AppleDARTState *s)
 {
-    bool busy = s->busy_stuck;
+    bool busy = false;
 
     if (s->busy_reads_left) {
-        s->busy_reads_left--;
+        s->busy_reads_left -= !s->busy_stuck;
         busy = true;
     } else if (s->busy_until_ns &&
                qemu_clock_get_ns(QEMU_CLOCK_VIRTUAL) < s->busy_until_ns) {
