@@ -36,10 +36,13 @@ args=(-M apple-virt -m 1G -smp 2 -nographic
       -drive if=none,id=disk0,file="$disk",format=raw
       -device virtio-blk-pci,addr=4.0,drive=disk0
       -drive if=none,id=usb0,file="$usb",format=raw
-      -device usb-storage,drive=usb0)
+      -device usb-storage,drive=usb0
+      -qmp unix:"$top/build/run-qmp.sock",server=on,wait=off)
 [ -n "$initrd" ] && args+=(-initrd "$initrd")
 echo "apple-virt: virtio-blk (build/run-disk.img) in slot 4 = PCIe DART stream 4;" >&2
 echo "           usb-storage (build/run-usb.img) on the XHCI = USB DART stream 1." >&2
 echo "Ctrl-A X quits, Ctrl-A C switches to the QEMU monitor." >&2
+echo "The DARTs' state: scripts/dart-state.py build/run-qmp.sock (or, in the" >&2
+echo "monitor, qom-get /machine/dart-pcie state)." >&2
 # shellcheck disable=SC2086
 exec "$qemu" "${args[@]}" ${QEMU_OPTS:-}
