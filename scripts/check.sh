@@ -41,7 +41,9 @@ run_tap() {
 }
 
 if [ -z "$only" ] || [ "$only" = qtest ]; then
-    for t in apple-dart-test apple-dart-locked-test apple-dart-variants-test; do
+    # every tests/qtest/apple-dart*-test.c that scripts/build-qemu.sh built
+    for t in "$top"/tests/qtest/apple-dart*-test.c; do
+        t=$(basename "$t" .c)
         run_tap "qtest-${t%-test}" env \
             QTEST_QEMU_BINARY="$build/qemu-system-aarch64" \
             "$build/qemu-build/tests/qtest/$t" --tap -k
