@@ -7,16 +7,12 @@ set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 . "$top/scripts/versions.sh"
 . "$top/scripts/debian-apt.sh"
+. "$top/scripts/cache-lock.sh"
 
 out="$top/build/initramfs.cpio.gz"
-dl="$CACHE_DIR/downloads/linux"
-mkdir -p "$dl" "$top/build"
-deb=$(ls "$dl"/busybox-static_*_arm64.deb 2>/dev/null | sort -V | tail -n 1 || true)
-if [ -z "$deb" ]; then
-    debian_apt_init
-    (cd "$dl" && apt-get "${APT_OPTS[@]}" -qq download busybox-static:arm64 >&2)
-    deb=$(ls "$dl"/busybox-static_*_arm64.deb | sort -V | tail -n 1)
-fi
+mkdir -p "$top/build"
+deb=$(debian_deb busybox-static:arm64 "$CACHE_DIR/downloads/linux" \
+    'busybox-static_*_arm64.deb')
 
 # What goes into it (busybox, /init and what /init sources), and this script
 inputs=("$deb" "$top/guest/init" "$top/scripts/dart-gens.sh" "$0")

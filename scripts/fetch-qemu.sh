@@ -10,6 +10,7 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/versions.sh"
 . "$here/debian-apt.sh"
+. "$here/cache-lock.sh"
 
 # rm -rf, also of a read-only tree
 rm_tree() {
@@ -37,6 +38,8 @@ use_version() {
 }
 
 use_version "$QEMU_DEB_VERSION"
+cache_lock fetch
+use_version "$QEMU_DEB_VERSION"         # another build unpacked it meanwhile
 debian_apt_init
 if ! apt-cache "${APT_OPTS[@]}" showsrc qemu 2>/dev/null | grep -qx "Version: $version"; then
     # Stable point releases replace the pinned version on the mirror; take
