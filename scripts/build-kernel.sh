@@ -41,7 +41,7 @@ if [ ! -f "$src/.unpacked" ]; then
         rm -rf "$src" "$src.tmp" "$src.deb"
         mkdir -p "$src.deb" "$src.tmp"
         dpkg-deb -x "$deb" "$src.deb"
-        tar -xaf "$src.deb"/usr/src/"$pkg".tar.* -C "$src.tmp" --strip-components=1
+        tar -xaf "$src.deb/usr/src/$pkg".tar.* -C "$src.tmp" --strip-components=1
         rm -rf "$src.deb"
         touch "$src.tmp/.unpacked"
         mv "$src.tmp" "$src"
@@ -82,7 +82,7 @@ missing=$(grep '^CONFIG_.*=y' "$kfrag" | while read -r opt; do
     grep -qx "$opt" "$obj/.config" || echo "$opt"
 done)
 if [ -n "$missing" ]; then
-    echo "build-kernel: options lost in the merge:" $missing >&2
+    echo "build-kernel: options lost in the merge: $(echo "$missing" | tr '\n' ' ')" >&2
     exit 1
 fi
 echo "build-kernel: building $pkg $version Image (about 8 minutes on 2 cores)" >&2

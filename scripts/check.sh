@@ -61,12 +61,12 @@ if [ -z "$only" ] || [ "$only" = linux ]; then
     for k in $LINUX_TESTS; do
         IFS=: read -r series page gen <<< "$k"
         run_tap "linux-$series-${page}k${gen:+-$gen}" \
-            "$top/scripts/linux-test.sh" "$series" "$page" $gen
+            "$top/scripts/linux-test.sh" "$series" "$page" ${gen:+"$gen"}
     done
     for k in $LOCKED_TESTS; do
         IFS=: read -r series scenario gen <<< "$k"
         run_tap "linux-$series-locked-$scenario${gen:+-$gen}" \
-            "$top/scripts/linux-locked-test.sh" "$series" "$scenario" $gen
+            "$top/scripts/linux-locked-test.sh" "$series" "$scenario" ${gen:+"$gen"}
     done
 fi
 

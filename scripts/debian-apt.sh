@@ -60,6 +60,7 @@ debian_deb() {
 }
 
 # Newest version of source package $1 in suite $2 matching glob $3.
+# shellcheck disable=SC2254 # $3 is a glob
 debian_src_version() {
     apt-cache "${APT_OPTS[@]}" showsrc "$1" 2>/dev/null |
         awk -v want="$3" '/^Version:/ { print $2 }' |

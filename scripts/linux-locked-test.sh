@@ -98,13 +98,13 @@ display)
         -qmp unix:"$work/qmp.sock",server=on,wait=off \
         < "$work/serial-in" > "$log" 2>&1 &
     qemu_pid=$!
-    for i in $(seq 100); do
+    for _ in $(seq 100); do
         [ -S "$work/qmp.sock" ] && break
         sleep 0.1
     done
     screendump "$work/before.ppm" > /dev/null
     qmp '{"execute": "cont"}' > /dev/null
-    for i in $(seq 1200); do
+    for _ in $(seq 1200); do
         grep -q '^CHECK screendump-ready' "$log" && break
         kill -0 $qemu_pid 2>/dev/null || break
         sleep 0.1

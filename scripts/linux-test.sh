@@ -62,6 +62,7 @@ usb_sha=$(sha256sum "$work/usb.img" | cut -d' ' -f1)
 
 # edu (slot 3) is the fault victim, the disks sit in slots 4 and 5; a
 # usb-storage disk hangs off the platform XHCI behind the USB DART.
+# shellcheck disable=SC2054 # commas separate QEMU's suboptions
 disks=(-drive if=none,id=rd,file="$work/read.img",format=raw,readonly=on
        -device virtio-blk-pci,addr=4.0,drive=rd
        -drive if=none,id=wr,file="$work/write.img",format=raw
