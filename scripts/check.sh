@@ -51,9 +51,14 @@ if [ -z "$only" ] || [ "$only" = qtest ]; then
 fi
 
 if [ -z "$only" ] || [ "$only" = dtb ]; then
-    run_tap dtb "$top/scripts/dtb-test.sh" "" \
-        ",pcie-dart-preset=mapped,pcie-dart-locked=on,usb-dart-preset=empty" \
-        ",dart=t6000" ",dart=t8110,dart-va-bits=42" ",dart=t8103-usb4"
+    # the default machine, preset DARTs, and other DART generations
+    . "$top/scripts/dart-gens.sh"
+    dtb_opts=("" ",pcie-dart-preset=mapped,pcie-dart-locked=on,usb-dart-preset=empty")
+    for gen in t6000 t8110-va42 t8103-usb4; do
+        dart_gen "$gen"
+        dtb_opts+=("$DART_MACHINE")
+    done
+    run_tap dtb "$top/scripts/dtb-test.sh" "${dtb_opts[@]}"
 fi
 
 # Linux boot tests: unmodified kernels built from Debian's sources.
