@@ -30,4 +30,5 @@ clean:
 
 # Also forget the cached downloads, built kernels and ccache.
 distclean: clean
-	. scripts/versions.sh && rm -rf "$$CACHE_DIR"
+	. scripts/versions.sh && chmod -R u+w "$$CACHE_DIR/qemu-src" 2>/dev/null; \
+	    rm -rf "$$CACHE_DIR"

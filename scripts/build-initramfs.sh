@@ -1,23 +1,26 @@
 #!/usr/bin/env bash
-# Build the guest initramfs: Debian's arm64 busybox-static and guest/init.
+# Build the guest initramfs: Debian's arm64 busybox-static, guest/init and
+# the DART layouts it sources (scripts/dart-gens.sh).
 # Prints its path (build/initramfs.cpio.gz); rebuilt only when an input changed.
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
 . "$top/scripts/versions.sh"
 . "$top/scripts/debian-apt.sh"
+. "$top/scripts/cache-lock.sh"
 
 out="$top/build/initramfs.cpio.gz"
-dl="$CACHE_DIR/downloads/linux"
-mkdir -p "$dl" "$top/build"
-deb=$(ls "$dl"/busybox-static_*_arm64.deb 2>/dev/null | sort -V | tail -n 1 || true)
-if [ -z "$deb" ]; then
-    debian_apt_init
-    (cd "$dl" && apt-get "${APT_OPTS[@]}" -qq download busybox-static:arm64 >&2)
-    deb=$(ls "$dl"/busybox-static_*_arm64.deb | sort -V | tail -n 1)
-fi
+mkdir -p "$top/build"
+deb=$(debian_deb busybox-static:arm64 "$CACHE_DIR/downloads/linux" \
+    'busybox-static_*_arm64.deb')
 
-if [ -f "$out" ] && [ "$out" -nt "$deb" ] && [ "$out" -nt "$top/guest/init" ]; then
+# What goes into it (busybox, /init and what /init sources), and this script
+inputs=("$deb" "$top/guest/init" "$top/scripts/dart-gens.sh" "$0")
+fresh=1
+for f in "${inputs[@]}"; do
+    [ -f "$out" ] && [ "$out" -nt "$f" ] || fresh=
+done
+if [ -n "$fresh" ]; then
     echo "$out"
     exit 0
 fi
@@ -26,10 +29,12 @@ root=$(mktemp -d)
 trap 'rm -rf "$root" "$root.deb"' EXIT
 mkdir -p "$root.deb"
 dpkg-deb -x "$deb" "$root.deb"
-mkdir -p "$root/bin"
+mkdir -p "$root/bin" "$root/lib"
 cp "$root.deb/usr/bin/busybox" "$root/bin/busybox"
 cp "$top/guest/init" "$root/init"
+cp "$top/scripts/dart-gens.sh" "$root/lib/dart-gens.sh"
 chmod 755 "$root/init" "$root/bin/busybox"
+chmod 644 "$root/lib/dart-gens.sh"
 (cd "$root" && find . | cpio -o -H newc --quiet | gzip -9) > "$out.tmp"
 mv "$out.tmp" "$out"
 echo "$out"

@@ -16,24 +16,18 @@ unset LANG LANGUAGE LC_ALL LC_CTYPE LC_MESSAGES
 top=$(cd "$(dirname "$0")/.." && pwd)
 . "$top/scripts/versions.sh"
 . "$top/scripts/debian-apt.sh"
+. "$top/scripts/cache-lock.sh"
 
 series=$1
 page_kb=${2:-16}
 pkg="linux-source-$series"
 frag="$top/guest/kernel.config"
-
-dl="$CACHE_DIR/downloads/linux"
-mkdir -p "$dl"
-deb=$(ls "$dl/${pkg}_"*_all.deb 2>/dev/null | sort -V | tail -n 1 || true)
-if [ -z "$deb" ]; then
-    debian_apt_init
-    (cd "$dl" && apt-get "${APT_OPTS[@]}" -qq download "$pkg" >&2)
-    deb=$(ls "$dl/${pkg}_"*_all.deb | sort -V | tail -n 1)
-fi
-version=$(dpkg-deb -f "$deb" Version)
-
 key=$( (cat "$frag"; echo "page=$page_kb") | sha256sum | cut -c1-12)
+
+deb=$(debian_deb "$pkg" "$CACHE_DIR/downloads/linux" "${pkg}_*_all.deb")
+version=$(dpkg-deb -f "$deb" Version)
 out="$CACHE_DIR/kernels/$pkg-$version-${page_kb}k-$key"
+# An Image in the cache is whole: the directory is moved there when built.
 if [ -f "$out/Image" ]; then
     echo "$out/Image"
     exit 0
@@ -41,13 +35,24 @@ fi
 
 src="$CACHE_DIR/linux-src/$pkg-$version"
 if [ ! -f "$src/.unpacked" ]; then
-    echo "build-kernel: unpacking $pkg $version" >&2
-    rm -rf "$src" "$src.deb"
-    mkdir -p "$src.deb" "$src"
-    dpkg-deb -x "$deb" "$src.deb"
-    tar -xaf "$src.deb"/usr/src/"$pkg".tar.* -C "$src" --strip-components=1
-    rm -rf "$src.deb"
-    touch "$src/.unpacked"
+    cache_lock fetch
+    if [ ! -f "$src/.unpacked" ]; then
+        echo "build-kernel: unpacking $pkg $version" >&2
+        rm -rf "$src" "$src.tmp" "$src.deb"
+        mkdir -p "$src.deb" "$src.tmp"
+        dpkg-deb -x "$deb" "$src.deb"
+        tar -xaf "$src.deb/usr/src/$pkg".tar.* -C "$src.tmp" --strip-components=1
+        rm -rf "$src.deb"
+        touch "$src.tmp/.unpacked"
+        mv "$src.tmp" "$src"
+    fi
+    cache_unlock
+fi
+
+cache_lock "kernel-${out##*/}"
+if [ -f "$out/Image" ]; then      # another build made it meanwhile
+    echo "$out/Image"
+    exit 0
 fi
 
 obj="$out.obj"
@@ -77,12 +82,14 @@ missing=$(grep '^CONFIG_.*=y' "$kfrag" | while read -r opt; do
     grep -qx "$opt" "$obj/.config" || echo "$opt"
 done)
 if [ -n "$missing" ]; then
-    echo "build-kernel: options lost in the merge:" $missing >&2
+    echo "build-kernel: options lost in the merge: $(echo "$missing" | tr '\n' ' ')" >&2
     exit 1
 fi
 echo "build-kernel: building $pkg $version Image (about 8 minutes on 2 cores)" >&2
 kmake -s -j"$(($(nproc) + 1))" Image >&2
-mkdir -p "$out"
-cp "$obj/arch/arm64/boot/Image" "$obj/.config" "$out/"
+rm -rf "$out" "$out.tmp"
+mkdir -p "$out.tmp"
+cp "$obj/arch/arm64/boot/Image" "$obj/.config" "$out.tmp/"
+mv "$out.tmp" "$out"
 rm -rf "$obj"
 echo "$out/Image"

@@ -41,8 +41,9 @@ run_tap() {
 }
 
 if [ -z "$only" ] || [ "$only" = qtest ]; then
-    for t in apple-dart-test apple-dart-locked-test apple-dart-variants-test \
-             apple-dart-tools-test; do
+    # every tests/qtest/apple-dart*-test.c that scripts/build-qemu.sh built
+    for t in "$top"/tests/qtest/apple-dart*-test.c; do
+        t=$(basename "$t" .c)
         run_tap "qtest-${t%-test}" env \
             QTEST_QEMU_BINARY="$build/qemu-system-aarch64" \
             "$build/qemu-build/tests/qtest/$t" --tap -k
@@ -50,9 +51,14 @@ if [ -z "$only" ] || [ "$only" = qtest ]; then
 fi
 
 if [ -z "$only" ] || [ "$only" = dtb ]; then
-    run_tap dtb "$top/scripts/dtb-test.sh" "" \
-        ",pcie-dart-preset=mapped,pcie-dart-locked=on,usb-dart-preset=empty" \
-        ",dart=t6000" ",dart=t8110,dart-va-bits=42" ",dart=t8103-usb4"
+    # the default machine, preset DARTs, and other DART generations
+    . "$top/scripts/dart-gens.sh"
+    dtb_opts=("" ",pcie-dart-preset=mapped,pcie-dart-locked=on,usb-dart-preset=empty")
+    for gen in t6000 t8110-va42 t8103-usb4; do
+        dart_gen "$gen"
+        dtb_opts+=("$DART_MACHINE")
+    done
+    run_tap dtb "$top/scripts/dtb-test.sh" "${dtb_opts[@]}"
 fi
 
 # Linux boot tests: unmodified kernels built from Debian's sources.
@@ -60,12 +66,12 @@ if [ -z "$only" ] || [ "$only" = linux ]; then
     for k in $LINUX_TESTS; do
         IFS=: read -r series page gen <<< "$k"
         run_tap "linux-$series-${page}k${gen:+-$gen}" \
-            "$top/scripts/linux-test.sh" "$series" "$page" $gen
+            "$top/scripts/linux-test.sh" "$series" "$page" ${gen:+"$gen"}
     done
     for k in $LOCKED_TESTS; do
         IFS=: read -r series scenario gen <<< "$k"
         run_tap "linux-$series-locked-$scenario${gen:+-$gen}" \
-            "$top/scripts/linux-locked-test.sh" "$series" "$scenario" $gen
+            "$top/scripts/linux-locked-test.sh" "$series" "$scenario" ${gen:+"$gen"}
     done
 fi
 

@@ -1,8 +1,11 @@
 # Private apt configuration for fetching from Debian suites other than the
 # host's (trixie for QEMU and linux-source, sid for the newest kernel, arm64
-# for the guest's busybox), without touching the system's sources.
+# for the guest's busybox), without touching the system's sources. Source
+# versions.sh and cache-lock.sh first.
 # shellcheck shell=bash
 
+# Callers hold cache_lock fetch (cache-lock.sh): the lists and downloads
+# are shared by every clone.
 debian_apt_init() {
     APT_DIR="$CACHE_DIR/apt"
     mkdir -p "$APT_DIR/lists/partial" "$APT_DIR/cache/archives/partial"
@@ -29,7 +32,35 @@ EOS
     fi
 }
 
+# debian_deb PKG DIR GLOB: the newest DIR/GLOB (a .deb, e.g.
+# busybox-static_*_arm64.deb), after downloading binary package PKG
+# (busybox-static:arm64) into DIR if there is none. Prints its path. A
+# .deb is moved into DIR once whole, so finding one needs no lock.
+debian_deb() {
+    local tmp
+    # shellcheck disable=SC2086 # GLOB is one
+    if [ -z "$(ls "$2"/$3 2>/dev/null)" ]; then
+        cache_lock fetch
+        if [ -z "$(ls "$2"/$3 2>/dev/null)" ]; then
+            debian_apt_init
+            mkdir -p "$2"
+            tmp=$(mktemp -d "$2/.download.XXXXXX")
+            # (no errexit here when called in a command substitution)
+            if ! { (cd "$tmp" && apt-get "${APT_OPTS[@]}" -qq download "$1" >&2) &&
+                   mv "$tmp"/*.deb "$2/"; }; then
+                rm -rf "$tmp"
+                return 1
+            fi
+            rmdir "$tmp"
+        fi
+        cache_unlock
+    fi
+    # shellcheck disable=SC2012,SC2086 # names without odd characters; GLOB
+    ls "$2"/$3 | sort -V | tail -n 1
+}
+
 # Newest version of source package $1 in suite $2 matching glob $3.
+# shellcheck disable=SC2254 # $3 is a glob
 debian_src_version() {
     apt-cache "${APT_OPTS[@]}" showsrc "$1" 2>/dev/null |
         awk -v want="$3" '/^Version:/ { print $2 }' |

@@ -31,19 +31,12 @@ name="linux-$series-locked-$scenario"
 [ "$gen" = t8103 ] || name="$name-$gen"
 
 # The DART generation: machine options, lock register value, TCR
-case $gen in
-t8103)      gen_opts= lock=00008000 translate=0x00000080 ;;
-t6000)      gen_opts=,dart=t6000 lock=00008000 translate=0x00000080 ;;
-t8110)      gen_opts=,dart=t8110 lock=00000001 translate=0x00000001 ;;
-t8110-va42) gen_opts=,dart=t8110,dart-va-bits=42 lock=00000001
-            translate=0x00000009 ;;
-*) echo "linux-locked-test: unknown DART generation $gen" >&2; exit 2 ;;
-esac
+. "$top/scripts/dart-gens.sh"
+dart_gen "$gen" ||
+    { echo "linux-locked-test: unknown DART generation $gen" >&2; exit 2; }
 # ERROR for a NO_PMD fault of stream 3, in the layout's encoding
-case $gen in
-t8110*) no_pmd_sid3=0x80300004 ;;
-*)      no_pmd_sid3=0x83000002 ;;
-esac
+no_pmd_sid3=$(printf '0x%08x' \
+    $((1 << 31 | 3 << DART_ERROR_SID_SHIFT | DART_ERROR_NO_PMD)))
 work="$top/build/$name"
 
 . "$top/scripts/tap.sh"
@@ -59,7 +52,7 @@ log="$work/console.log"
 case $scenario in
 pcie)
     # edu's DMA address is physical (0x8_0100_0000): it needs a wide mask.
-    timeout 300 "$qemu" -M apple-virt$gen_opts,pcie-dart-preset=mapped,pcie-dart-locked=on \
+    timeout 300 "$qemu" -M "apple-virt$DART_MACHINE,pcie-dart-preset=mapped,pcie-dart-locked=on" \
         -m 1G -smp 2 -nographic -no-reboot \
         -kernel "$kernel" -initrd "$initrd" \
         -append "console=ttyAMA0 apple_virt.test=locked-pcie panic=-1" \
@@ -70,15 +63,15 @@ pcie)
     check "QEMU exited by itself (rc $rc)" test "$rc" -eq 0
     check "guest ran its checks to the end" grep -q '^CHECK end' "$log"
     check "the driver refused the locked PCIe DART" \
-        grep -q "^CHECK dart-locked .*9100000.iommu: DART is locked down until reboot: $lock" "$log"
+        grep -q "^CHECK dart-locked .*9100000.iommu: DART is locked down until reboot: $DART_LOCKED" "$log"
     check "... and the locked display DART" \
-        grep -q "^CHECK dart-locked .*9120000.iommu: DART is locked down until reboot: $lock" "$log"
+        grep -q "^CHECK dart-locked .*9120000.iommu: DART is locked down until reboot: $DART_LOCKED" "$log"
     check "Linux stopped waiting for the IOMMU and bound edu without one" \
         grep -q '^CHECK dmesg pci-stub 0000:00:03.0: ignoring dependency for device, assuming no driver' "$log"
     check "edu is in no IOMMU group" \
         grep -q '^CHECK edu-iommu-group none' "$log"
     check "the driver left firmware's TCR alone (translate)" \
-        grep -q "^CHECK pcie-dart-tcr3 $translate" "$log"
+        grep -q "^CHECK pcie-dart-tcr3 $DART_TRANSLATE" "$log"
     check "the locked DART latched edu's physical address as a NO_PMD fault on stream 3" \
         grep -q "^CHECK pcie-dart-error $no_pmd_sid3 addr 0x00000008:0x01000000" "$log"
     check "the model traced the fault" \
@@ -99,19 +92,19 @@ display)
     # line on the serial console, which is QEMU's stdin: a FIFO here.
     mkfifo "$work/serial-in"
     exec 3<>"$work/serial-in"
-    timeout 300 "$qemu" -M apple-virt$gen_opts -m 1G -smp 2 -nographic -no-reboot -S \
+    timeout 300 "$qemu" -M "apple-virt$DART_MACHINE" -m 1G -smp 2 -nographic -no-reboot -S \
         -kernel "$kernel" -initrd "$initrd" \
         -append "console=tty0 console=ttyAMA0 apple_virt.test=display panic=-1" \
         -qmp unix:"$work/qmp.sock",server=on,wait=off \
         < "$work/serial-in" > "$log" 2>&1 &
     qemu_pid=$!
-    for i in $(seq 100); do
+    for _ in $(seq 100); do
         [ -S "$work/qmp.sock" ] && break
         sleep 0.1
     done
     screendump "$work/before.ppm" > /dev/null
     qmp '{"execute": "cont"}' > /dev/null
-    for i in $(seq 1200); do
+    for _ in $(seq 1200); do
         grep -q '^CHECK screendump-ready' "$log" && break
         kill -0 $qemu_pid 2>/dev/null || break
         sleep 0.1
@@ -128,9 +121,9 @@ display)
     check "QEMU exited by itself (rc $rc)" test "$rc" -eq 0
     check "guest ran its checks to the end" grep -q '^CHECK end' "$log"
     check "the driver refused the locked display DART" \
-        grep -q "^CHECK dart-locked .*9120000.iommu: DART is locked down until reboot: $lock" "$log"
+        grep -q "^CHECK dart-locked .*9120000.iommu: DART is locked down until reboot: $DART_LOCKED" "$log"
     check "firmware's TCR is still there (translate)" \
-        grep -q "^CHECK disp-dart-tcr0 $translate" "$log"
+        grep -q "^CHECK disp-dart-tcr0 $DART_TRANSLATE" "$log"
     check "simplefb drives the boot framebuffer" \
         grep -q '^CHECK fb0 simple 1024,768' "$log"
     ppm() { "$top/scripts/ppm.py" "$@" 2>/dev/null; }

@@ -20,21 +20,10 @@ qemu="$top/build/qemu-system-aarch64"
 name="linux-$series-${page_kb}k"
 [ "$gen" = t8103 ] || name="$name-$gen"
 
-# What the driver must print and program for each generation
-case $gen in
-t8103)      machine=apple-virt; as="32 -> 36"; translate=0x00000080 ;;
-t8103-usb4) machine=apple-virt,dart=t8103-usb4; as="32 -> 36"
-            translate=0x00000080 ;;
-t6000)      machine=apple-virt,dart=t6000; as="32 -> 42"; translate=0x00000080 ;;
-t8110)      machine=apple-virt,dart=t8110; as="36 -> 42"; translate=0x00000001 ;;
-t8110-va42) machine=apple-virt,dart=t8110,dart-va-bits=42; as="42 -> 42"
-            translate=0x00000009 ;;      # TRANSLATE | FOUR_LEVEL
-*) echo "linux-test: unknown DART generation $gen" >&2; exit 2 ;;
-esac
-streams=16 bypass=1
-[ "$gen" = t8103-usb4 ] && streams=64 bypass=0
-lock=00008000                           # CONFIG.LOCK, as Linux prints it
-case $gen in t8110*) lock=00000001 ;; esac     # PROTECT.TTBR_TCR
+# What the driver must print and program for this generation
+. "$top/scripts/dart-gens.sh"
+dart_gen "$gen" ||
+    { echo "linux-test: unknown DART generation $gen" >&2; exit 2; }
 # Linux 6.12 has no four-level tables: with a 42-bit VA its io-pgtable
 # cannot build a domain, so streams stay blocked. Its disks would hang
 # the boot in their partition scan; that run boots with edu alone.
@@ -73,6 +62,7 @@ usb_sha=$(sha256sum "$work/usb.img" | cut -d' ' -f1)
 
 # edu (slot 3) is the fault victim, the disks sit in slots 4 and 5; a
 # usb-storage disk hangs off the platform XHCI behind the USB DART.
+# shellcheck disable=SC2054 # commas separate QEMU's suboptions
 disks=(-drive if=none,id=rd,file="$work/read.img",format=raw,readonly=on
        -device virtio-blk-pci,addr=4.0,drive=rd
        -drive if=none,id=wr,file="$work/write.img",format=raw
@@ -81,7 +71,7 @@ disks=(-drive if=none,id=rd,file="$work/read.img",format=raw,readonly=on
        -device usb-storage,drive=ud)
 [ -z "$no_dma" ] || disks=()
 start=$(date +%s.%N)
-timeout 300 "$qemu" -M "$machine" -m 1G -smp 2 -nographic -no-reboot \
+timeout 300 "$qemu" -M "apple-virt$DART_MACHINE" -m 1G -smp 2 -nographic -no-reboot \
     -kernel "$kernel" -initrd "$initrd" \
     -append "console=ttyAMA0 apple_virt.test=1 panic=-1 usb-storage.delay_use=0" \
     -device edu,addr=3.0 "${disks[@]}" \
@@ -102,17 +92,17 @@ echo "# $name: QEMU start to power-off: $(echo "$end - $start" | bc) s"
 # 6.12 prints no address sizes; 7.x adds "AS <ias> -> <oas>".
 case $series in
 6.*) as='' ;;
-*)   as=", AS $as" ;;
+*)   as=", AS $DART_IAS -> $DART_OAS" ;;
 esac
 forced=0
 [ "$page_kb" = 16 ] || forced=1
-dart_re="DART \\[pagesize 4000, $streams streams, bypass support: $bypass, bypass forced: $forced$as\\] initialized"
+dart_re="DART \\[pagesize 4000, $DART_STREAMS streams, bypass support: $DART_BYPASS, bypass forced: $forced$as\\] initialized"
 check "driver initialized the PCIe DART ($dart_re)" \
     grep -q "^CHECK dart-init .*9100000.iommu: $dart_re" "$log"
 check "driver initialized the USB DART" \
     grep -q "^CHECK dart-init .*9110000.iommu: $dart_re" "$log"
 check "the driver found the display DART locked by firmware, and left it" \
-    grep -q "^CHECK dart-locked .*9120000.iommu: DART is locked down until reboot: $lock" "$log"
+    grep -q "^CHECK dart-locked .*9120000.iommu: DART is locked down until reboot: $DART_LOCKED" "$log"
 check "simplefb drives the boot framebuffer" \
     grep -q '^CHECK fb0 simple 1024,768' "$log"
 if [ -n "$no_dma" ]; then
@@ -137,10 +127,10 @@ got=$(head -c 1048576 "$work/write.img" | sha256sum | cut -d' ' -f1)
 check "host found the pattern the guest wrote" test -n "$wrote" -a "$wrote" = "$got"
 
 if [ "$page_kb" = 16 ]; then
-    check "the read disk's stream translates (TCR $translate)" \
-        grep -q "^CHECK disk vda slot 04 tcr $translate" "$log"
-    check "the USB disk's stream translates (TCR $translate)" \
-        grep -q "^CHECK usb-disk sda tcr $translate" "$log"
+    check "the read disk's stream translates (TCR $DART_TRANSLATE)" \
+        grep -q "^CHECK disk vda slot 04 tcr $DART_TRANSLATE" "$log"
+    check "the USB disk's stream translates (TCR $DART_TRANSLATE)" \
+        grep -q "^CHECK usb-disk sda tcr $DART_TRANSLATE" "$log"
     check "the PCIe DART walked tables for streams 4 and 5" \
         sh -c "grep -q 'apple_dart_walk dart-pcie: stream 4 ' '$work/trace.log' && grep -q 'apple_dart_walk dart-pcie: stream 5 ' '$work/trace.log'"
     check "the USB DART walked tables for the XHCI's stream 1" \
@@ -148,10 +138,11 @@ if [ "$page_kb" = 16 ]; then
     check "edu's DMA to an unmapped IOVA made Linux report a translation fault" \
         grep -q '^CHECK fault.*translation fault: .*stream:3 .*0xbadd000' "$log"
 else
-    check "the read disk's stream bypasses (TCR 0x1100)" \
-        grep -q '^CHECK disk vda slot 04 tcr 0x00001100' "$log"
-    check "the USB disk's stream bypasses (TCR 0x1100)" \
-        grep -q '^CHECK usb-disk sda tcr 0x00001100' "$log"
+    bypass=$(printf '0x%08x' "$DART_TCR_BYPASS")
+    check "the read disk's stream bypasses (TCR $DART_TCR_BYPASS)" \
+        grep -q "^CHECK disk vda slot 04 tcr $bypass" "$log"
+    check "the USB disk's stream bypasses (TCR $DART_TCR_BYPASS)" \
+        grep -q "^CHECK usb-disk sda tcr $bypass" "$log"
 fi
 check "no WARN, BUG or Oops" sh -c "! grep -q '^CHECK bad' '$log'"
 unexpected=$(grep '^CHECK fault' "$log" | grep -v 'stream:3 ' || true)

@@ -4,12 +4,12 @@
 #
 #   prepare-qemu.sh TREE [PRISTINE]
 #
-# With PRISTINE, TREE is (re)made as a hard-linked copy of that unpacked
-# Debian source; files that the patches change are unshared first, so the
-# cached source is never modified. Without it, TREE is a user's own QEMU
-# checkout, changed in place. Either way our files are symbolic links to
-# the clone, so editing them needs only a rebuild, and running this again
-# is cheap and idempotent.
+# With PRISTINE, TREE is (re)made as a copy of that unpacked Debian source
+# (read-only, shared by every clone: see fetch-qemu.sh), which the patches
+# then change. Without it, TREE is a user's own QEMU checkout, changed in
+# place. Either way our files are symbolic links to the clone, so editing
+# them needs only a rebuild, and running this again is cheap and
+# idempotent.
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -19,18 +19,16 @@ overlay_dirs=(hw include tests docs configs)
 
 if [ -n "$pristine" ]; then
     stamp="$tree/.apple-dart-prepared"
-    want="$pristine $(cat "$top"/patches/qemu/*.patch | sha256sum | cut -c1-16)"
+    # ("copy": trees that older scripts hard-linked to PRISTINE are remade)
+    want="$pristine copy $(cat "$top"/patches/qemu/*.patch | sha256sum | cut -c1-16)"
     if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
         rm -rf "$tree"
         mkdir -p "$(dirname "$tree")"
-        cp -al "$pristine" "$tree"
-        for p in "$top"/patches/qemu/*.patch; do
-            sed -n 's#^+++ b/\([^[:space:]]*\).*#\1#p' "$p" | while read -r f; do
-                if [ -f "$tree/$f" ]; then
-                    cp --remove-destination "$pristine/$f" "$tree/$f"
-                fi
-            done
-        done
+        # A real copy (a reflink where the filesystem can), not hard
+        # links: nothing done to TREE may reach PRISTINE. Timestamps are
+        # kept, so a remade tree rebuilds only what the patches touch.
+        cp -a --reflink=auto "$pristine" "$tree"
+        chmod -R u+w "$tree"
         for p in "$top"/patches/qemu/*.patch; do
             patch -d "$tree" -p1 -s --no-backup-if-mismatch < "$p"
         done

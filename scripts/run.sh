@@ -30,6 +30,7 @@ disk="$top/build/run-disk.img"
 usb="$top/build/run-usb.img"
 [ -f "$usb" ] || truncate -s 16M "$usb"
 
+# shellcheck disable=SC2054 # commas separate QEMU's suboptions
 args=(-M apple-virt -m 1G -smp 2 -nographic
       -kernel "$kernel"
       -append "${APPEND:-console=ttyAMA0 usb-storage.delay_use=0}"

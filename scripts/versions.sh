@@ -1,5 +1,6 @@
 # Pinned versions of what the build fetches. The one place to change them.
 # shellcheck shell=bash
+# shellcheck disable=SC2034 # what it sets is for those who source it
 
 # QEMU: Debian trixie's qemu source package (10.0 LTS series).
 QEMU_DEB_VERSION=${QEMU_DEB_VERSION:-1:10.0.13+ds-0+deb13u1}

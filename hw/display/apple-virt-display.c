@@ -215,27 +215,11 @@ static void avd_set_ctrl(AppleVirtDisplayState *s, uint32_t val)
     }
 }
 
-/* Registers are 32 bits wide and take aligned 32-bit accesses only. */
-static bool avd_access_ok(hwaddr offset, unsigned size, bool is_write)
-{
-    if (size == 4 && !(offset & 3)) {
-        return true;
-    }
-    qemu_log_mask(LOG_GUEST_ERROR, "%s: %u-byte %s at 0x%" HWADDR_PRIx
-                  " ignored: registers take aligned 32-bit accesses\n",
-                  TYPE_APPLE_VIRT_DISPLAY, size, is_write ? "write" : "read",
-                  offset);
-    return false;
-}
-
 static uint64_t avd_read(void *opaque, hwaddr offset, unsigned size)
 {
     AppleVirtDisplayState *s = opaque;
     uint32_t val;
 
-    if (!avd_access_ok(offset, size, false)) {
-        return 0;
-    }
     switch (offset) {
     case A_ID:
         val = AVD_ID_VALUE;
@@ -283,9 +267,6 @@ static void avd_write(void *opaque, hwaddr offset, uint64_t value,
     AppleVirtDisplayState *s = opaque;
     uint32_t val = value;
 
-    if (!avd_access_ok(offset, size, true)) {
-        return;
-    }
     trace_apple_virt_display_reg_write(offset, val);
     switch (offset) {
     case A_CTRL:
@@ -324,16 +305,13 @@ static const MemoryRegionOps avd_mmio_ops = {
     .read = avd_read,
     .write = avd_write,
     .endianness = DEVICE_LITTLE_ENDIAN,
-    /* Let every access through, so that avd_access_ok() can log it. */
+    /*
+     * 32-bit registers, aligned 32-bit accesses only: the bus refuses
+     * others (logged with -d invalid_mem).
+     */
     .valid = {
-        .min_access_size = 1,
-        .max_access_size = 8,
-        .unaligned = true,
-    },
-    .impl = {
-        .min_access_size = 1,
-        .max_access_size = 8,
-        .unaligned = true,
+        .min_access_size = 4,
+        .max_access_size = 4,
     },
 };
 
