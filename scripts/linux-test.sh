@@ -71,11 +71,14 @@ disks=(-drive if=none,id=rd,file="$work/read.img",format=raw,readonly=on
        -device usb-storage,drive=ud)
 [ -z "$no_dma" ] || disks=()
 start=$(date +%s.%N)
-timeout 300 "$qemu" -M "apple-virt$DART_MACHINE" -m 1G -smp 2 -nographic -no-reboot \
+# The stale-TLB detector watches every TLB hit: the driver must never
+# DMA through a translation its tables no longer hold.
+timeout 300 "$qemu" -M "apple-virt$DART_MACHINE,dart-check-stale-tlb=on" \
+    -m 1G -smp 2 -nographic -no-reboot \
     -kernel "$kernel" -initrd "$initrd" \
     -append "console=ttyAMA0 apple_virt.test=1 panic=-1 usb-storage.delay_use=0" \
     -device edu,addr=3.0 "${disks[@]}" \
-    -trace apple_dart_walk -D "$work/trace.log" \
+    -trace apple_dart_walk -trace apple_dart_stale_tlb -D "$work/trace.log" \
     < /dev/null 2>&1 | stamp_first_check "$work/first-check" > "$work/console.log"
 rc=${PIPESTATUS[0]}
 end=$(date +%s.%N)
@@ -145,6 +148,8 @@ else
         grep -q "^CHECK usb-disk sda tcr $bypass" "$log"
 fi
 check "no WARN, BUG or Oops" sh -c "! grep -q '^CHECK bad' '$log'"
+check "the stale-TLB detector saw no DMA through a stale translation" \
+    sh -c "! grep -q apple_dart_stale_tlb '$work/trace.log'"
 unexpected=$(grep '^CHECK fault' "$log" | grep -v 'stream:3 ' || true)
 check "no translation fault but the intended one" test -z "$unexpected"
 
