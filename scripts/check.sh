@@ -17,6 +17,10 @@ LINUX_TESTS=${LINUX_TESTS:-"6.12:16 7.2:16 6.12:4
 # (scripts/linux-locked-test.sh).
 LOCKED_TESTS=${LOCKED_TESTS:-"6.12:display 7.2:display 6.12:pcie 7.2:pcie
     7.2:display:t8110-va42 7.2:pcie:t8110-va42 6.12:pcie:t6000"}
+# Kernel series, driver-bug tool scenario and DART generation
+# (scripts/linux-tools-test.sh), on unmodified kernels.
+TOOLS_TESTS=${TOOLS_TESTS:-"7.2:busy-stuck 7.2:busy-reads 7.2:inject
+    6.12:inject 7.2:busy-stuck:t8110 7.2:inject:t8110-va42"}
 total_pass=0
 total_fail=0
 
@@ -72,6 +76,11 @@ if [ -z "$only" ] || [ "$only" = linux ]; then
         IFS=: read -r series scenario gen <<< "$k"
         run_tap "linux-$series-locked-$scenario${gen:+-$gen}" \
             "$top/scripts/linux-locked-test.sh" "$series" "$scenario" ${gen:+"$gen"}
+    done
+    for k in $TOOLS_TESTS; do
+        IFS=: read -r series scenario gen <<< "$k"
+        run_tap "linux-$series-tools-$scenario${gen:+-$gen}" \
+            "$top/scripts/linux-tools-test.sh" "$series" "$scenario" ${gen:+"$gen"}
     done
 fi
 

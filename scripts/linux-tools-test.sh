@@ -1,0 +1,149 @@
+#!/usr/bin/env bash
+# Point the DART model's driver-bug tools (docs/system/arm/apple-dart.rst,
+# "Finding driver bugs") at a Linux driver and check what the driver and
+# the model say.
+#
+#   linux-tools-test.sh SERIES SCENARIO [GEN [KERNEL_PATCHES]]
+#
+#   busy-stuck   every invalidation stays BUSY: the driver's poll loop
+#                must give up with its timeout message and the probe fail
+#   busy-reads   BUSY for 20 reads after each invalidation: the driver's
+#                poll loop waits it out and the DARTs work
+#   inject       a fault injected into the PCIe DART over QMP: the driver's
+#                interrupt handler must report it with our stream and IOVA
+#   stale        a kernel whose driver skips the TLB flush after unmap
+#                (KERNEL_PATCHES with the apple_dart.fixture_skip_unmap_flush
+#                fixture): the stale-TLB detector must name the stream
+#                and IOVA; the same kernel without the fixture, none
+#
+# GEN is a generation of scripts/dart-gens.sh (t8103 by default). Prints
+# TAP; exits non-zero on failure.
+set -uo pipefail
+
+top=$(cd "$(dirname "$0")/.." && pwd)
+series=$1
+scenario=$2
+gen=${3:-t8103}
+patches=${4:-}
+qemu="$top/build/qemu-system-aarch64"
+name="linux-$series-tools-$scenario"
+[ "$gen" = t8103 ] || name="$name-$gen"
+work="$top/build/$name"
+
+. "$top/scripts/dart-gens.sh"
+dart_gen "$gen" ||
+    { echo "linux-tools-test: unknown DART generation $gen" >&2; exit 2; }
+. "$top/scripts/tap.sh"
+
+kernel=$("$top/scripts/build-kernel.sh" "$series" 16 $patches) ||
+    { echo "not ok 1 - $name: kernel build"; exit 1; }
+initrd=$("$top/scripts/build-initramfs.sh") ||
+    { echo "not ok 1 - $name: initramfs build"; exit 1; }
+rm -rf "$work"
+mkdir -p "$work"
+log="$work/console.log"
+
+qmp() { "$top/scripts/qmp.py" "$work/qmp.sock" "$@"; }
+qom_get() {     # qom_get QOM-PATH PROPERTY
+    qmp "{\"execute\": \"qom-get\", \"arguments\": {\"path\": \"$1\", \"property\": \"$2\"}}"
+}
+
+# Boot with QEMU options "$@" and kernel arguments $append; the guest
+# holds still at "CHECK tools-ready" until it reads a line, and the
+# host runs $at_ready meanwhile.
+boot() {
+    mkfifo "$work/serial-in"
+    exec 3<>"$work/serial-in"
+    timeout 300 "$qemu" -M "apple-virt$DART_MACHINE$machine_opts" -m 1G \
+        -smp 2 -nographic -no-reboot \
+        -kernel "$kernel" -initrd "$initrd" \
+        -append "console=ttyAMA0 apple_virt.test=tools panic=-1 $append" \
+        -device edu,addr=3.0 \
+        -qmp unix:"$work/qmp.sock",server=on,wait=off \
+        -D "$work/trace.log" "$@" \
+        < "$work/serial-in" > "$log" 2>&1 &
+    qemu_pid=$!
+    for _ in $(seq 1200); do
+        grep -q '^CHECK tools-ready' "$log" && break
+        kill -0 $qemu_pid 2>/dev/null || break
+        sleep 0.1
+    done
+    $at_ready
+    echo >&3
+    wait $qemu_pid
+    rc=$?
+    exec 3>&-
+    rm -f "$work/serial-in"
+    check "QEMU exited by itself (rc $rc)" test "$rc" -eq 0
+    check "guest ran its checks to the end" grep -q '^CHECK end' "$log"
+}
+
+machine_opts= append= at_ready=:
+dart_init="DART \\[pagesize 4000, $DART_STREAMS streams"
+case $scenario in
+busy-stuck)
+    boot -global apple-dart.busy-stuck=on -trace apple_dart_busy
+    # T8020 drivers name the stream bitmap, T8110 ones the stream
+    check "the driver timed out on BUSY for the PCIe DART" \
+        grep -q "^CHECK dmesg .*9100000.iommu: busy bit did not clear after command" "$log"
+    check "... and for the USB DART" \
+        grep -q "^CHECK dmesg .*9110000.iommu: busy bit did not clear after command" "$log"
+    check "no DART initialized over a stuck BUSY" \
+        sh -c "! grep -q '^CHECK dmesg .*$dart_init' '$log'"
+    check "the model kept BUSY set through the poll loop" \
+        test "$(grep -c apple_dart_busy "$work/trace.log")" -gt 10
+    ;;
+busy-reads)
+    boot -global apple-dart.busy-reads=20 -trace apple_dart_busy
+    check "the driver initialized the PCIe DART after waiting for BUSY" \
+        grep -q "^CHECK dmesg .*9100000.iommu: $dart_init" "$log"
+    check "... and the USB DART" \
+        grep -q "^CHECK dmesg .*9110000.iommu: $dart_init" "$log"
+    check "no BUSY timeout" sh -c "! grep -q 'busy bit did not clear' '$log'"
+    busy_reads=$(grep -c apple_dart_busy "$work/trace.log")
+    echo "# $name: $busy_reads reads of a BUSY command register"
+    check "the driver polled through BUSY" test "$busy_reads" -ge 20
+    ;;
+inject)
+    inject_fault() {
+        qmp '{"execute": "qom-set", "arguments": {"path": "/machine/dart-pcie", "property": "inject-fault", "value": "stream=3,iova=0xfeed4000,fault=write"}}' > /dev/null
+        faults=$(qom_get /machine/dart-pcie stat-faults)
+    }
+    at_ready=inject_fault
+    boot -trace apple_dart_fault_injected
+    check "the model injected the fault (stat-faults ${faults:-?})" \
+        test "${faults:-0}" -ge 1
+    check "the driver's interrupt handler reported it, stream 3 at 0xfeed4000" \
+        grep -q '^CHECK fault .*9100000.iommu: translation fault: .*stream:3 .*at 0xfeed4000' "$log"
+    ;;
+stale)
+    # two disks' worth of reads: IOVAs are mapped, unmapped and reused
+    head -c $((8 * 1024 * 1024)) /dev/urandom > "$work/read.img"
+    read_sha=$(sha256sum "$work/read.img" | cut -d' ' -f1)
+    disk=(-drive if=none,id=rd,file="$work/read.img",format=raw,readonly=on
+          -device virtio-blk-pci,addr=4.0,drive=rd)
+    machine_opts=,dart-check-stale-tlb=on
+    append=apple_dart.fixture_skip_unmap_flush=1
+    boot "${disk[@]}" -trace apple_dart_stale_tlb -d guest_errors
+    reports=$(grep -c 'apple_dart_stale_tlb dart-pcie: stream 4 ' "$work/trace.log")
+    echo "# $name: $reports stale-TLB reports for stream 4"
+    check "the detector named the disk's stream 4 and an IOVA" \
+        grep -q 'dart-pcie: stream 4 iova 0x[0-9a-f]*: DMA used a cached translation the tables no longer hold' "$work/trace.log"
+    check "the guest read the disk intact: stale entries still map its buffers" \
+        grep -q "^CHECK read-sha256 vda 1 $read_sha" "$log"
+    mv "$log" "$log.fixture"
+    mv "$work/trace.log" "$work/trace.log.fixture"
+    append=
+    boot "${disk[@]}" -trace apple_dart_stale_tlb -d guest_errors
+    check "without the fixture, the same kernel trips nothing" \
+        sh -c "! grep -q 'apple_dart_stale_tlb' '$work/trace.log'"
+    check "and reads the disk intact" \
+        grep -q "^CHECK read-sha256 vda 3 $read_sha" "$log"
+    ;;
+*)
+    echo "linux-tools-test: unknown scenario $scenario" >&2
+    exit 2
+    ;;
+esac
+check "no WARN, BUG or Oops" sh -c "! grep -q '^CHECK bad' '$log'"
+tap_status
