@@ -9,25 +9,15 @@
 # dart-disp; all three by default). The JSON is the DART's "state"
 # property: `qom-get /machine/dart-pcie state` in the monitor shows it raw.
 import json
-import socket
+import os
 import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from qmp import connect  # noqa: E402
 
 
 def qom_get(sock_path, paths):
-    sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-    sock.connect(sock_path)
-    stream = sock.makefile("rw")
-
-    def command(cmd):
-        stream.write(json.dumps(cmd) + "\n")
-        stream.flush()
-        while True:
-            reply = json.loads(stream.readline())
-            if "return" in reply or "error" in reply:
-                return reply
-
-    json.loads(stream.readline())
-    command({"execute": "qmp_capabilities"})
+    command = connect(sock_path)
     for path in paths:
         reply = command({"execute": "qom-get",
                          "arguments": {"path": path, "property": "state"}})

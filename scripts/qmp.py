@@ -4,15 +4,18 @@
 #
 #   qmp.py SOCKET '{"execute": "screendump", "arguments": {...}}' ...
 #
-# Exits non-zero (with the error on stderr) if a command fails.
+# Exits non-zero (with the error on stderr) if a command fails. Other
+# scripts import connect() from here.
 import json
 import socket
 import sys
 
 
-def main():
+def connect(path):
+    """A function that sends one QMP command to @path and returns the
+    reply that answers it (its "return" or "error")."""
     sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-    sock.connect(sys.argv[1])
+    sock.connect(path)
     stream = sock.makefile("rw")
 
     def command(cmd):
@@ -25,6 +28,11 @@ def main():
 
     json.loads(stream.readline())           # the greeting
     command({"execute": "qmp_capabilities"})
+    return command
+
+
+def main():
+    command = connect(sys.argv[1])
     for arg in sys.argv[2:]:
         reply = command(json.loads(arg))
         if "error" in reply:

@@ -183,6 +183,16 @@ static void inject(AppleDartTest *c, const char *spec)
                              " 'value': %s}}", adt_dart_qom(c->dart), spec);
 }
 
+static void inject_refused(AppleDartTest *c, const char *spec)
+{
+    QDict *rsp = qtest_qmp(c->qts, "{'execute': 'qom-set', 'arguments':"
+                           " {'path': %s, 'property': 'inject-fault',"
+                           " 'value': %s}}", adt_dart_qom(c->dart), spec);
+
+    g_assert_true(qdict_haskey(rsp, "error"));
+    qobject_unref(rsp);
+}
+
 /* An injected fault is latched and interrupts as a DMA's would. */
 static void test_inject_fault(AppleDartTest *c)
 {
@@ -191,7 +201,6 @@ static void test_inject_fault(AppleDartTest *c)
                         1u << c->regs->error_stream_len) - 1;
     g_autofree char *spec = g_strdup_printf("stream=%u,iova=0x123454000,"
                                             "fault=write", last);
-    QDict *rsp;
 
     adt_assert_no_fault(c);
     inject(c, "stream=3,iova=0xbadd000,fault=read");
@@ -206,18 +215,8 @@ static void test_inject_fault(AppleDartTest *c)
     g_assert_cmpuint(adt_stat(c, "stat-faults"), ==, 4);
 
     /* nonsense is refused, and nothing is latched */
-    rsp = qtest_qmp(c->qts, "{'execute': 'qom-set', 'arguments':"
-                    " {'path': %s, 'property': 'inject-fault',"
-                    " 'value': 'stream=999,iova=0,fault=read'}}",
-                    adt_dart_qom(c->dart));
-    g_assert_true(qdict_haskey(rsp, "error"));
-    qobject_unref(rsp);
-    rsp = qtest_qmp(c->qts, "{'execute': 'qom-set', 'arguments':"
-                    " {'path': %s, 'property': 'inject-fault',"
-                    " 'value': 'stream=1,fault=sideways'}}",
-                    adt_dart_qom(c->dart));
-    g_assert_true(qdict_haskey(rsp, "error"));
-    qobject_unref(rsp);
+    inject_refused(c, "stream=999,iova=0,fault=read");
+    inject_refused(c, "stream=1,fault=sideways");
     adt_assert_no_fault(c);
 }
 
