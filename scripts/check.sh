@@ -21,6 +21,9 @@ LOCKED_TESTS=${LOCKED_TESTS:-"6.12:display 7.2:display 6.12:pcie 7.2:pcie
 # (scripts/linux-tools-test.sh), on unmodified kernels.
 TOOLS_TESTS=${TOOLS_TESTS:-"7.2:busy-stuck 7.2:busy-reads 7.2:inject
     6.12:inject 7.2:busy-stuck:t8110 7.2:inject:t8110-va42"}
+# Kernel series and DART generation of the whole-machine migration test
+# (scripts/linux-migrate-test.sh)
+MIGRATE_TESTS=${MIGRATE_TESTS:-"6.12 7.2:t8110-va42"}
 total_pass=0
 total_fail=0
 
@@ -76,6 +79,11 @@ if [ -z "$only" ] || [ "$only" = linux ]; then
         IFS=: read -r series scenario gen <<< "$k"
         run_tap "linux-$series-locked-$scenario${gen:+-$gen}" \
             "$top/scripts/linux-locked-test.sh" "$series" "$scenario" ${gen:+"$gen"}
+    done
+    for k in $MIGRATE_TESTS; do
+        IFS=: read -r series gen <<< "$k"
+        run_tap "linux-$series-migrate${gen:+-$gen}" \
+            "$top/scripts/linux-migrate-test.sh" "$series" ${gen:+"$gen"}
     done
     for k in $TOOLS_TESTS; do
         IFS=: read -r series scenario gen <<< "$k"
