@@ -24,6 +24,8 @@ TOOLS_TESTS=${TOOLS_TESTS:-"7.2:busy-stuck 7.2:busy-reads 7.2:inject
 # Kernel series and DART generation of the whole-machine migration test
 # (scripts/linux-migrate-test.sh)
 MIGRATE_TESTS=${MIGRATE_TESTS:-"6.12 7.2:t8110-va42"}
+# ... and of the concurrency test (scripts/linux-stress-test.sh)
+STRESS_TESTS=${STRESS_TESTS:-"6.12 7.2:t8110"}
 total_pass=0
 total_fail=0
 
@@ -84,6 +86,11 @@ if [ -z "$only" ] || [ "$only" = linux ]; then
         IFS=: read -r series gen <<< "$k"
         run_tap "linux-$series-migrate${gen:+-$gen}" \
             "$top/scripts/linux-migrate-test.sh" "$series" ${gen:+"$gen"}
+    done
+    for k in $STRESS_TESTS; do
+        IFS=: read -r series gen <<< "$k"
+        run_tap "linux-$series-stress${gen:+-$gen}" \
+            "$top/scripts/linux-stress-test.sh" "$series" ${gen:+"$gen"}
     done
     for k in $TOOLS_TESTS; do
         IFS=: read -r series scenario gen <<< "$k"
