@@ -342,6 +342,36 @@ static void test_display_scanout(AppleDartTest *c)
     rmdir(dir);
 }
 
+/*
+ * Firmware presets the streams it is asked to, each with tables of its
+ * own, and leaves the others as reset left them.
+ */
+static void test_preset_streams(AppleDartTest *c)
+{
+    uint64_t top3 = adt_top_table(c, PCIE, SID, PCIE_FW_IOVA);
+    uint64_t top5 = adt_top_table(c, PCIE, 5, PCIE_FW_IOVA);
+    uint64_t translate = apple_dart_tcr_translate(&c->geo);
+
+    g_assert_cmphex(top3, !=, top5);
+    for (unsigned sid = 0; sid < ADT_PCIE_STREAMS; sid++) {
+        bool preset = sid == SID || sid == 5;
+
+        g_assert_cmphex(adt_rd(c, adt_tcr(c, sid)), ==,
+                        preset ? translate : 0);
+        if (!preset) {
+            g_assert_cmphex(adt_rd(c, adt_ttbr(c, sid, 0)), ==, 0);
+        }
+    }
+    /* edu's stream reaches firmware's region through its own tables */
+    assert_fw_region_copies(c);
+    /* a guest edit of stream 5's table changes nothing for stream 3 */
+    qtest_writeq(c->qts, preset_top_entry(c, PCIE, 5, PCIE_FW_IOVA), 0);
+    adt_flush(c, SID);
+    adt_flush(c, 5);
+    assert_fw_region_copies(c);
+    adt_assert_no_fault(c);
+}
+
 /* Combinations that make no sense stop QEMU with a one-line error. */
 static void test_bad_options(void)
 {
@@ -353,6 +383,18 @@ static void test_bad_options(void)
         { "-M apple-virt,usb-dart-preset=full", "usb-dart-preset" },
         { "-M apple-virt,usb-dart-locked=maybe", "usb-dart-locked" },
         { "-M apple-virt -m 64M", "at least 128 MiB of RAM" },
+        { "-M apple-virt,pcie-dart-preset=mapped,"
+          "pcie-dart-preset-streams=0x10000",
+          "pcie-dart-preset-streams=0x10000: dart-pcie has only streams"
+          " 0xffff" },
+        { "-M apple-virt,disp-dart-preset-streams=0",
+          "disp-dart-locked=on needs at least one stream in"
+          " disp-dart-preset-streams" },
+        { "-M apple-virt,pcie-dart-preset-streams=lots",
+          "pcie-dart-preset-streams" },
+        { "-M apple-virt,dart=t8103-usb4,pcie-dart-preset=mapped,"
+          "pcie-dart-preset-streams=0xffffffffffffffff",
+          "out of page table memory" },
     };
 
     adt_assert_bad_options(cases, ARRAY_SIZE(cases));
@@ -369,6 +411,8 @@ int main(int argc, char **argv)
         { "locked/fault", test_fault_locked, LOCKED_PCIE },
         { "locked/no-unlock", test_no_unlock, LOCKED_PCIE },
         { "locked/system-reset", test_system_reset, LOCKED_PCIE },
+        { "locked/preset-streams", test_preset_streams,
+          LOCKED_PCIE ",pcie-dart-preset-streams=0x28" },
         { "locked/preset-unlocked", test_preset_unlocked,
           "pcie-dart-preset=empty" },
         { "locked/display-scanout", test_display_scanout, NULL, NULL, DISP },

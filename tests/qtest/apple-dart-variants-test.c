@@ -348,6 +348,13 @@ static void test_bad_options(void)
         { "-M apple-virt,dart=t8103-usb4"
           " -global apple-dart-t8103-usb4.bypass=on",
           "cannot bypass translation" },
+        { "-M apple-virt -global apple-dart.page-size=8192",
+          "page-size must be 4096 or 16384, not 8192" },
+        { "-M apple-virt,dart=t8110,dart-va-bits=31",
+          "va-bits must be 32 to 47, not 31" },
+        { "-M apple-virt,dart=t8110 -global apple-dart-t8110.pa-bits=35",
+          "pa-bits must be 36 to 42, not 35" },
+
     };
 
     adt_assert_bad_options(cases, ARRAY_SIZE(cases));
