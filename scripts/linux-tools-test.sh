@@ -11,10 +11,11 @@
 #                poll loop waits it out and the DARTs work
 #   inject       a fault injected into the PCIe DART over QMP: the driver's
 #                interrupt handler must report it with our stream and IOVA
-#   stale        a kernel whose driver skips the TLB flush after unmap
-#                (KERNEL_PATCHES with the apple_dart.fixture_skip_unmap_flush
+#   stale        a kernel whose driver skips its TLB flushes after map and
+#                unmap (KERNEL_PATCHES with the apple_dart.fixture_skip_flush
 #                fixture): the stale-TLB detector must name the stream
-#                and IOVA; the same kernel without the fixture, none
+#                and IOVA of the DMA that used a stale translation; the
+#                same kernel without the fixture trips nothing
 #
 # GEN is a generation of scripts/dart-gens.sh (t8103 by default). Prints
 # TAP; exits non-zero on failure.
@@ -74,6 +75,9 @@ boot() {
     rc=$?
     exec 3>&-
     rm -f "$work/serial-in"
+}
+
+ran_to_end() {
     check "QEMU exited by itself (rc $rc)" test "$rc" -eq 0
     check "guest ran its checks to the end" grep -q '^CHECK end' "$log"
 }
@@ -83,6 +87,7 @@ dart_init="DART \\[pagesize 4000, $DART_STREAMS streams"
 case $scenario in
 busy-stuck)
     boot -global apple-dart.busy-stuck=on -trace apple_dart_busy
+    ran_to_end
     # T8020 drivers name the stream bitmap, T8110 ones the stream
     check "the driver timed out on BUSY for the PCIe DART" \
         grep -q "^CHECK dmesg .*9100000.iommu: busy bit did not clear after command" "$log"
@@ -95,6 +100,7 @@ busy-stuck)
     ;;
 busy-reads)
     boot -global apple-dart.busy-reads=20 -trace apple_dart_busy
+    ran_to_end
     check "the driver initialized the PCIe DART after waiting for BUSY" \
         grep -q "^CHECK dmesg .*9100000.iommu: $dart_init" "$log"
     check "... and the USB DART" \
@@ -111,6 +117,7 @@ inject)
     }
     at_ready=inject_fault
     boot -trace apple_dart_fault_injected
+    ran_to_end
     check "the model injected the fault (stat-faults ${faults:-?})" \
         test "${faults:-0}" -ge 1
     check "the driver's interrupt handler reported it, stream 3 at 0xfeed4000" \
@@ -123,18 +130,21 @@ stale)
     disk=(-drive if=none,id=rd,file="$work/read.img",format=raw,readonly=on
           -device virtio-blk-pci,addr=4.0,drive=rd)
     machine_opts=,dart-check-stale-tlb=on
-    append=apple_dart.fixture_skip_unmap_flush=1
+    # The bug: DMA lands where a stale translation says, in pages the
+    # kernel may have handed to someone else; the guest may not survive
+    # it, so only what the detector saw is checked here.
+    append=apple_dart.fixture_skip_flush=1
     boot "${disk[@]}" -trace apple_dart_stale_tlb -d guest_errors
     reports=$(grep -c 'apple_dart_stale_tlb dart-pcie: stream 4 ' "$work/trace.log")
     echo "# $name: $reports stale-TLB reports for stream 4"
+    check "QEMU ended (rc $rc)" test "$rc" -ne 124
     check "the detector named the disk's stream 4 and an IOVA" \
         grep -q 'dart-pcie: stream 4 iova 0x[0-9a-f]*: DMA used a cached translation the tables no longer hold' "$work/trace.log"
-    check "the guest read the disk intact: stale entries still map its buffers" \
-        grep -q "^CHECK read-sha256 vda 1 $read_sha" "$log"
     mv "$log" "$log.fixture"
     mv "$work/trace.log" "$work/trace.log.fixture"
     append=
     boot "${disk[@]}" -trace apple_dart_stale_tlb -d guest_errors
+    ran_to_end
     check "without the fixture, the same kernel trips nothing" \
         sh -c "! grep -q 'apple_dart_stale_tlb' '$work/trace.log'"
     check "and reads the disk intact" \
