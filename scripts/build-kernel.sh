@@ -1,12 +1,18 @@
 #!/usr/bin/env bash
 # Build a guest kernel from Debian's unmodified linux-source package.
 #
-#   build-kernel.sh VERSION_GLOB [PAGE_KB]
+#   build-kernel.sh VERSION_GLOB [PAGE_KB [PATCH_DIR]]
 #
 # VERSION_GLOB picks the linux-source-X.Y package (e.g. 6.12); PAGE_KB is 16
 # (default) or 4. The Image is cached under $CACHE_DIR/kernels, keyed by the
 # package version, the page size and the config fragment, and its path is
 # printed. Nothing is rebuilt when the cached Image exists.
+#
+# PATCH_DIR (or $KERNEL_PATCHES) points the build at a directory of patches
+# to test your own series: its *.patch files (but 0000-cover-letter.patch)
+# are applied in name order with "patch -p1" to a copy of the unpacked
+# source, and its kernel.config, if any, is merged after guest/kernel.config.
+# Both are part of the cache key. guest/linux/7.2 is the project's own.
 set -euo pipefail
 
 # ccache keys objects on the locale too: build in the same one whoever
@@ -19,8 +25,20 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 
 series=$1
 page_kb=${2:-16}
+patch_dir=${3:-${KERNEL_PATCHES:-}}
 pkg="linux-source-$series"
 frag="$top/guest/kernel.config"
+patches=()
+if [ -n "$patch_dir" ]; then
+    patch_dir=$(cd "$patch_dir" && pwd)
+    for p in "$patch_dir"/*.patch; do
+        if [ -f "$p" ] && [ "${p##*/}" != 0000-cover-letter.patch ]; then
+            patches+=("$p")
+        fi
+    done
+    [ ${#patches[@]} -gt 0 ] ||
+        { echo "build-kernel: no patches in $patch_dir" >&2; exit 1; }
+fi
 
 dl="$CACHE_DIR/downloads/linux"
 mkdir -p "$dl"
@@ -32,7 +50,11 @@ if [ -z "$deb" ]; then
 fi
 version=$(dpkg-deb -f "$deb" Version)
 
-key=$( (cat "$frag"; echo "page=$page_kb") | sha256sum | cut -c1-12)
+key=$( (cat "$frag"; echo "page=$page_kb"
+        if [ ${#patches[@]} -gt 0 ]; then
+            cat "${patches[@]}"
+            cat "$patch_dir/kernel.config" 2>/dev/null || true
+        fi) | sha256sum | cut -c1-12)
 out="$CACHE_DIR/kernels/$pkg-$version-${page_kb}k-$key"
 if [ -f "$out/Image" ]; then
     echo "$out/Image"
@@ -48,6 +70,18 @@ if [ ! -f "$src/.unpacked" ]; then
     tar -xaf "$src.deb"/usr/src/"$pkg".tar.* -C "$src" --strip-components=1
     rm -rf "$src.deb"
     touch "$src/.unpacked"
+fi
+
+if [ ${#patches[@]} -gt 0 ]; then
+    # never patch the cached pristine source: a copy of it
+    psrc="$out.src"
+    rm -rf "$psrc"
+    cp -a "$src" "$psrc"
+    src=$psrc
+    for p in "${patches[@]}"; do
+        echo "build-kernel: applying ${p##*/}" >&2
+        patch -s -p1 -d "$src" < "$p" >&2
+    done
 fi
 
 obj="$out.obj"
@@ -66,6 +100,9 @@ kmake() {
 }
 kfrag="$obj/fragment.config"
 cp "$frag" "$kfrag"
+if [ ${#patches[@]} -gt 0 ] && [ -f "$patch_dir/kernel.config" ]; then
+    cat "$patch_dir/kernel.config" >> "$kfrag"
+fi
 if [ "$page_kb" = 4 ]; then
     sed -i 's/^CONFIG_ARM64_16K_PAGES=y/CONFIG_ARM64_4K_PAGES=y/' "$kfrag"
 fi
@@ -85,4 +122,5 @@ kmake -s -j"$(($(nproc) + 1))" Image >&2
 mkdir -p "$out"
 cp "$obj/arch/arm64/boot/Image" "$obj/.config" "$out/"
 rm -rf "$obj"
+[ ${#patches[@]} -eq 0 ] || rm -rf "$src"
 echo "$out/Image"
