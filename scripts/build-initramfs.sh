@@ -17,7 +17,8 @@ if [ -z "$deb" ]; then
     deb=$(ls "$dl"/busybox-static_*_arm64.deb | sort -V | tail -n 1)
 fi
 
-if [ -f "$out" ] && [ "$out" -nt "$deb" ] && [ "$out" -nt "$top/guest/init" ]; then
+if [ -f "$out" ] && [ "$out" -nt "$deb" ] && [ "$out" -nt "$top/guest/init" ] &&
+   [ "$out" -nt "$top/guest/locked-driver.sh" ]; then
     echo "$out"
     exit 0
 fi
@@ -29,6 +30,7 @@ dpkg-deb -x "$deb" "$root.deb"
 mkdir -p "$root/bin"
 cp "$root.deb/usr/bin/busybox" "$root/bin/busybox"
 cp "$top/guest/init" "$root/init"
+cp "$top/guest/locked-driver.sh" "$root/locked-driver.sh"
 chmod 755 "$root/init" "$root/bin/busybox"
 (cd "$root" && find . | cpio -o -H newc --quiet | gzip -9) > "$out.tmp"
 mv "$out.tmp" "$out"
