@@ -124,4 +124,6 @@ locked_driver_main() {
     esac
     ld_bad
     echo "CHECK end"
+    # the host reads the model's counters before the power-off
+    read -t 120 line
 }
