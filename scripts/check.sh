@@ -17,6 +17,11 @@ LINUX_TESTS=${LINUX_TESTS:-"6.12:16 7.2:16 6.12:4
 # (scripts/linux-locked-test.sh).
 LOCKED_TESTS=${LOCKED_TESTS:-"6.12:display 7.2:display 6.12:pcie 7.2:pcie
     7.2:display:t8110-va42 7.2:pcie:t8110-va42 6.12:pcie:t6000"}
+# Scenario and DART generation for the patched kernel (guest/linux/7.2)
+# taking locked DARTs over (scripts/linux-locked-driver-test.sh).
+LOCKED_DRIVER_TESTS=${LOCKED_DRIVER_TESTS:-"display:t8103 display:t6000
+    display:t8110-va42 pcie:t8103 pcie:t6000 pcie:t8110-va42
+    reconstruct:t8103 reconstruct:t8110-va42"}
 total_pass=0
 total_fail=0
 
@@ -65,6 +70,11 @@ if [ -z "$only" ] || [ "$only" = linux ]; then
         IFS=: read -r series scenario gen <<< "$k"
         run_tap "linux-$series-locked-$scenario${gen:+-$gen}" \
             "$top/scripts/linux-locked-test.sh" "$series" "$scenario" $gen
+    done
+    for k in $LOCKED_DRIVER_TESTS; do
+        IFS=: read -r scenario gen <<< "$k"
+        run_tap "locked-driver-$scenario-$gen" \
+            "$top/scripts/linux-locked-driver-test.sh" "$scenario" "$gen"
     done
 fi
 
