@@ -19,6 +19,15 @@ ld_dart_ttbr() {
     devmem $(printf '0x%x' $(($2 + off))) 32
 }
 
+# The address of the table TTBR0 of stream $1 of the DART at $2 names
+ld_dart_table() {
+    t=$(ld_dart_ttbr $1 $2)
+    case $(dart_compat $2) in
+    *t8110*) printf '0x%x\n' $(((t >> 2) << 14)) ;;
+    *)       printf '0x%x\n' $(((t & 0x7fffffff) << 12)) ;;
+    esac
+}
+
 ld_step() {
     echo "CHECK step $1"
     read -t 120 line
@@ -97,6 +106,14 @@ ld_pcie() {
         echo "CHECK reread-sha256 vdb $(head -c 4194304 /dev/vdb | sha256sum | cut -d' ' -f1)"
     fi
     ld_dmesg 'translation fault' fault
+    # Let go of stream 5: firmware's table must get its contents back.
+    d=$(pci_dev 5)
+    if [ -e $d ]; then
+        echo "CHECK pcie-dart-stream5-table $(ld_dart_table 5 $DART_PCIE)"
+        echo 1 > $d/remove
+        ld_dmesg 'stream 5: firmware' dmesg-release
+        ld_step released
+    fi
 }
 
 # apple_dart.locked=reconstruct: the configuration paths WARN on the
