@@ -76,6 +76,16 @@ ld_display() {
     ld_scanout handback
     ld_step handback
 
+    # No driver on the display: ask the core for an identity domain,
+    # which a locked DART cannot give (its TCR cannot change).
+    g=/sys/bus/platform/devices/$LD_DISPLAY/iommu_group
+    if echo identity > $g/type 2>/dev/null; then
+        echo "CHECK identity-domain accepted"
+    else
+        echo "CHECK identity-domain refused"
+    fi
+    echo "CHECK display-iommu-group-end $(cat $g/type)"
+    ld_dmesg 'domain refused' dmesg-refused
     echo "CHECK disp-dart-tcr0-end $(dart_tcr 0 $DART_DISP)"
     echo "CHECK disp-dart-ttbr0-end $(ld_dart_ttbr 0 $DART_DISP)"
     ld_dmesg 'scan-out|restored' dmesg-end
@@ -110,6 +120,7 @@ ld_pcie() {
     d=$(pci_dev 5)
     if [ -e $d ]; then
         echo "CHECK pcie-dart-stream5-table $(ld_dart_table 5 $DART_PCIE)"
+        ld_step taken
         echo 1 > $d/remove
         ld_dmesg 'stream 5: firmware' dmesg-release
         ld_step released
@@ -127,6 +138,8 @@ ld_reconstruct() {
     echo "CHECK pcie-dart-tcr3 $(dart_tcr 3 $DART_PCIE)"
     echo "CHECK pcie-dart-ttbr3 $(ld_dart_ttbr 3 $DART_PCIE)"
     echo "CHECK warn-count $(dmesg | grep -c 'WARNING:')"
+    dmesg | grep 'WARNING:' | sed -n 's/.* at \([a-z_0-9]*\)+.*/\1/p' |
+        sort | uniq -c | while read -r n f; do echo "CHECK warn-site $f $n"; done
     ld_dmesg 'apple-dart|0000:00:03.0'
     ld_dmesg 'translation fault' fault
 }

@@ -115,7 +115,8 @@ finish_qemu() {
     wait $qemu_pid
     rc=$?
     exec 3>&-
-    check "QEMU exited by itself (rc $rc)" test "$rc" -eq 0
+    sed -i 's/\r$//' "$log"        # the serial console's line ends
+    check "QEMU exited by itself (rc $rc)" test "$rc" -eq 0 -a -z "${killed:-}"
     check "guest ran its checks to the end" grep -q '^CHECK end' "$log"
 }
 
@@ -193,6 +194,12 @@ display)
         sh -c "test '${text:-0}' -gt 2000 &&
                test '$(ppm "$work/handback.ppm" count ffcc00)' = 0 &&
                grep -qi '^CHECK scanout-iova handback 0x00000000:0xa0000000' '$log'"
+    # (the core refuses it already: the driver says a locked stream's
+    # default domain must be DMA)
+    check "an identity domain was refused on the locked DART, the DMA domain kept" \
+        sh -c "grep -q '^CHECK identity-domain refused' '$log' &&
+               grep -q '^CHECK display-iommu-group-end DMA' '$log'"
+    check "no display DART fault at the end either (${faults:-?})" test "${faults:-x}" = 0
     sed 's/^/# stats: /' "$work/stats"
     check "no failed scan-out and no display DART fault at any step" \
         sh -c "test \$(wc -l < '$work/stats') = 4 &&
@@ -224,14 +231,21 @@ pcie)
     stamp_begin
     # With one firmware table for all streams the driver refuses the
     # disks' streams, and their DMA hangs the boot: do not wait for that.
-    wait_for '^CHECK step released\|^CHECK end\|refusing to share it'
-    if grep -q '^CHECK step released' "$log"; then
-        table=$(sed -n 's/^CHECK pcie-dart-stream5-table //p' "$log")
+    # Stream 5's firmware table while Linux has it, and once released
+    table5() {
         qmp "{\"execute\": \"pmemsave\", \"arguments\": {\"val\": $((table)),
-              \"size\": 16384, \"filename\": \"$work/table5-after.bin\"}}" > /dev/null
+              \"size\": 16384, \"filename\": \"$work/table5-$1.bin\"}}" > /dev/null
+    }
+    wait_for '^CHECK step taken\|^CHECK end\|refusing to share it'
+    if grep -q '^CHECK step taken' "$log"; then
+        table=$(sed -n 's/^CHECK pcie-dart-stream5-table \(0x[0-9a-f]*\).*/\1/p' "$log")
+        table5 during
+        echo >&3
+        wait_for '^CHECK step released' && table5 after
         echo >&3
     elif grep -q 'refusing to share it' "$log"; then
         sleep 2
+        killed=1
         kill $qemu_pid
         echo "# $name: the driver refused a stream that shares its firmware" \
              "table; firmware must give each preset stream its own:"
@@ -257,6 +271,10 @@ pcie)
     got=$(head -c 4194304 "$work/write.img" | sha256sum | cut -d' ' -f1)
     check "the host finds the written data on vdb after power-off" \
         test -n "$wrote" -a "$got" = "$wrote"
+    check "while Linux had stream 5, firmware's table held Linux's entries" \
+        sh -c "test -s '$work/table5-during.bin' &&
+               ! tail -c +\$(( ${table:-0} - ${tables:-0} + 1 )) '$work/tables-before.bin' |
+                   head -c 16384 | cmp -s - '$work/table5-during.bin'"
     check "stream 5 released: firmware's table restored" \
         grep -q "^CHECK dmesg-release .*9100000.iommu: stream 5: firmware's table restored" "$log"
     check "... byte for byte as firmware left it" \
@@ -283,13 +301,14 @@ reconstruct)
     fault_lines=$(grep -c '^CHECK fault .*9100000.iommu: translation fault' "$log")
     echo "# $name: $warns WARNs, $locked_writes refused TTBR/TCR writes on the PCIe DART," \
          "${faults:-?} faults (model), $fault_lines fault reports (guest)"
+    sed -n 's/^CHECK warn-site /#   WARN in /p' "$log"
     check "probe accepted the locked PCIe DART (reconstruction)" \
         grep -q '^CHECK dmesg .*9100000.iommu: DART is locked by firmware; apple_dart.locked=reconstruct' "$log"
     check "the configuration paths WARNed ($warns)" test "${warns:-0}" -gt 0
     check "edu got a DMA domain" grep -Eq '^CHECK edu-iommu-group DMA' "$log"
     check "the model refused and traced the TTBR and TCR writes ($locked_writes)" \
-        sh -c "grep -q 'apple_dart_locked_write dart-pcie: TTBR' '$trace' &&
-               grep -q 'apple_dart_locked_write dart-pcie: TCR' '$trace'"
+        sh -c "grep -q 'apple_dart_locked_write dart-pcie: locked, TTBR' '$trace' &&
+               grep -q 'apple_dart_locked_write dart-pcie: locked, TCR' '$trace'"
     check "firmware's TCR of stream 3 unchanged ($translate)" \
         guest_value_is pcie-dart-tcr3 "$translate"
     check "firmware's TTBR of stream 3 unchanged ($fw_ttbr)" \
