@@ -144,6 +144,15 @@ ld_reconstruct() {
     ld_dmesg 'translation fault' fault
 }
 
+# apple_dart.locked=refuse: upstream's behaviour, in the patched kernel.
+ld_refuse() {
+    ld_dmesg 'locked down|apple-dart|apple-virt-display'
+    echo "CHECK disp-dart-tcr0 $(dart_tcr 0 $DART_DISP)"
+    echo "CHECK disp-dart-ttbr0 $(ld_dart_ttbr 0 $DART_DISP)"
+    [ -e /sys/bus/platform/devices/$LD_DISPLAY/iommu_group ] ||
+        echo "CHECK display-iommu-group none"
+}
+
 locked_driver_main() {
     echo "CHECK begin"
     echo "CHECK cmdline $(cat /proc/cmdline)"
@@ -151,6 +160,7 @@ locked_driver_main() {
     *apple_virt.test=locked-driver-display*) ld_display ;;
     *apple_virt.test=locked-driver-pcie*) ld_pcie ;;
     *apple_virt.test=locked-driver-reconstruct*) ld_reconstruct ;;
+    *apple_virt.test=locked-driver-refuse*) ld_refuse ;;
     esac
     ld_bad
     echo "CHECK end"

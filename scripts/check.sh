@@ -21,7 +21,7 @@ LOCKED_TESTS=${LOCKED_TESTS:-"6.12:display 7.2:display 6.12:pcie 7.2:pcie
 # taking locked DARTs over (scripts/linux-locked-driver-test.sh).
 LOCKED_DRIVER_TESTS=${LOCKED_DRIVER_TESTS:-"display:t8103 display:t6000
     display:t8110-va42 pcie:t8103 pcie:t6000 pcie:t8110-va42
-    reconstruct:t8103 reconstruct:t8110-va42"}
+    reconstruct:t8103 reconstruct:t8110-va42 refuse:t8103"}
 total_pass=0
 total_fail=0
 

@@ -20,6 +20,10 @@
 #       stream its own table: with one table for all streams the driver
 #       refuses the second stream, and this fails.
 #
+#   linux-locked-driver-test.sh refuse [GEN]
+#       apple_dart.locked=refuse: the patched kernel behaves as upstream
+#       (refuses the locked display DART, writes nothing to it).
+#
 #   linux-locked-driver-test.sh reconstruct [GEN]
 #       apple_dart.locked=reconstruct: a reconstruction of the 2025
 #       series' "Assert !locked when configuring" on the locked PCIe DART.
@@ -318,6 +322,28 @@ reconstruct)
     check "the model traced the fault" \
         grep -q 'apple_dart_fault dart-pcie: stream 3 iova 0x801000000' "$trace"
     check "the model counted faults (${faults:-?})" test "${faults:-0}" -gt 0
+    ;;
+refuse)
+    machine_opts=
+    append="apple_virt.test=locked-driver-refuse apple_dart.locked=refuse apple_virt_display.scanout=0"
+    start_qemu
+    fw_ttbr=$(fw_ttbr0 dart-disp)
+    t0=$(date +%s.%N)
+    qmp '{"execute": "cont"}' > /dev/null
+    stamp_begin
+    finish_qemu /machine/dart-disp
+    boot_time
+    check "apple_dart.locked=refuse: the upstream refusal" \
+        grep -q '^CHECK dmesg .*9120000.iommu: DART is locked down until reboot' "$log"
+    check "no take-over" sh -c "! grep -q 'taking over' '$log'"
+    check "the display got no IOMMU" grep -q '^CHECK display-iommu-group none' "$log"
+    check "firmware's TCR and TTBR0 untouched ($translate, $fw_ttbr)" \
+        sh -c "$(declare -f guest_value_is); log='$log';
+               guest_value_is disp-dart-tcr0 '$translate' &&
+               guest_value_is disp-dart-ttbr0 '$fw_ttbr'"
+    check "no fault in the display DART (${faults:-?})" test "${faults:-x}" = 0
+    no_locked_writes
+    no_bad
     ;;
 *)
     echo "linux-locked-driver-test: unknown scenario $scenario" >&2
