@@ -174,6 +174,9 @@ display)
         grep -q '^CHECK dmesg .*9300000.display: 9120000.iommu: took over locked stream 0' "$log"
     check "... with firmware's framebuffer mapping at IOVA 0xa0000000 (not identity)" \
         grep -q '^CHECK dmesg .*9300000.display: firmware mapping IOVA 0x0*a0000000 -> 0x' "$log"
+    check "... with firmware's permissions: rw framebuffer, ro coprocessor firmware" \
+        sh -c "grep -q '^CHECK dmesg .*9300000.display: firmware mapping IOVA 0x0*a0000000 -> .*, rw) installed' '$log' &&
+               grep -q '^CHECK dmesg .*9300000.display: firmware mapping IOVA 0x0*8000000 -> .*, ro) installed' '$log'"
     check "the display is in a DMA domain" \
         grep -Eq '^CHECK display-iommu-group DMA' "$log"
     check "firmware's TCR is there at the end ($translate)" \
