@@ -68,10 +68,17 @@ screendump() {
     qmp "{\"execute\": \"screendump\", \"arguments\": {\"filename\": \"$1\"}}" > /dev/null
 }
 ppm() { "$top/scripts/ppm.py" "$@" 2>/dev/null; }
-# the TTBR0 firmware wrote for DART $1 (machine property dart-firmware)
+# TTBR0 of stream $2 of the DART at $1 as firmware left it: read through
+# the monitor before the guest runs
 fw_ttbr0() {
-    qom /machine dart-firmware | sed 's/\\n/\n/g' |
-        sed -n "s/.*$1: .*TTBR0 \(0x[0-9a-f]*\).*/\1/p" | head -n 1
+    local off
+    case $gen in
+    t8110*) off=$((0x1400 + 4 * $2)) ;;
+    *)      off=$((0x200 + 16 * $2)) ;;
+    esac
+    qmp "{\"execute\": \"human-monitor-command\", \"arguments\":
+          {\"command-line\": \"xp /1wx $(($1 + off))\"}}" |
+        grep -o ': 0x[0-9a-f]*' | cut -c3-
 }
 
 # Start QEMU stopped, with $@ as extra arguments; the guest reads lines
@@ -158,7 +165,7 @@ display)
     screendump "$work/before.ppm"
     echo "before $(qom /machine/display stat-scanout-errors) $(qom /machine/dart-disp stat-faults)" \
         > "$work/stats"
-    fw_ttbr=$(fw_ttbr0 dart-disp)
+    fw_ttbr=$(fw_ttbr0 0x09120000 0)
     t0=$(date +%s.%N)
     qmp '{"execute": "cont"}' > /dev/null
     stamp_begin
@@ -228,24 +235,25 @@ pcie)
         -device virtio-blk-pci,addr=4.0,drive=rd \
         -drive if=none,id=wr,file="$work/write.img",format=raw \
         -device virtio-blk-pci,addr=5.0,drive=wr
-    # firmware's tables as it left them: the carve-out starts with them
-    tables=$(qom /machine dart-firmware | grep -o 'table at 0x[0-9a-f]*' |
-             awk '{ print $3 }' | sort | head -n 1)
-    qmp "{\"execute\": \"pmemsave\", \"arguments\": {\"val\": $((tables)),
-          \"size\": 1048576, \"filename\": \"$work/tables-before.bin\"}}" > /dev/null
+    # Stream 5's firmware table: where its TTBR0 points, and its contents
+    # as firmware left them, while Linux has it, and once released
+    ttbr5=$(fw_ttbr0 0x09100000 5)
+    case $gen in
+    t8110*) table=$(printf '0x%x' $(((ttbr5 >> 2) << 14))) ;;
+    *)      table=$(printf '0x%x' $(((ttbr5 & 0x7fffffff) << 12))) ;;
+    esac
+    table5() {
+        qmp "{\"execute\": \"pmemsave\", \"arguments\": {\"val\": $((table)),
+              \"size\": 16384, \"filename\": \"$work/table5-$1.bin\"}}" > /dev/null
+    }
+    table5 before
     t0=$(date +%s.%N)
     qmp '{"execute": "cont"}' > /dev/null
     stamp_begin
     # With one firmware table for all streams the driver refuses the
     # disks' streams, and their DMA hangs the boot: do not wait for that.
-    # Stream 5's firmware table while Linux has it, and once released
-    table5() {
-        qmp "{\"execute\": \"pmemsave\", \"arguments\": {\"val\": $((table)),
-              \"size\": 16384, \"filename\": \"$work/table5-$1.bin\"}}" > /dev/null
-    }
     wait_for '^CHECK step taken\|^CHECK end\|refusing to share it'
     if grep -q '^CHECK step taken' "$log"; then
-        table=$(sed -n 's/^CHECK pcie-dart-stream5-table \(0x[0-9a-f]*\).*/\1/p' "$log")
         table5 during
         echo >&3
         wait_for '^CHECK step released' && table5 after
@@ -278,16 +286,16 @@ pcie)
     got=$(head -c 4194304 "$work/write.img" | sha256sum | cut -d' ' -f1)
     check "the host finds the written data on vdb after power-off" \
         test -n "$wrote" -a "$got" = "$wrote"
+    check "stream 5's TTBR0 still names firmware's table ($table)" \
+        guest_value_is pcie-dart-stream5-table "$table"
     check "while Linux had stream 5, firmware's table held Linux's entries" \
         sh -c "test -s '$work/table5-during.bin' &&
-               ! tail -c +\$(( ${table:-0} - ${tables:-0} + 1 )) '$work/tables-before.bin' |
-                   head -c 16384 | cmp -s - '$work/table5-during.bin'"
+               ! cmp -s '$work/table5-before.bin' '$work/table5-during.bin'"
     check "stream 5 released: firmware's table restored" \
         grep -q "^CHECK dmesg-release .*9100000.iommu: stream 5: firmware's table restored" "$log"
     check "... byte for byte as firmware left it" \
         sh -c "test -s '$work/table5-after.bin' &&
-               tail -c +\$(( ${table:-0} - ${tables:-0} + 1 )) '$work/tables-before.bin' |
-                   head -c 16384 | cmp -s - '$work/table5-after.bin'"
+               cmp -s '$work/table5-before.bin' '$work/table5-after.bin'"
     check "no fault in the PCIe DART (${faults:-?})" test "${faults:-x}" = 0
     check "no fault in the guest's log" sh -c "! grep -q '^CHECK fault' '$log'"
     no_locked_writes
@@ -297,7 +305,7 @@ reconstruct)
     machine_opts=,pcie-dart-preset=mapped,pcie-dart-locked=on
     append="apple_virt.test=locked-driver-reconstruct apple_dart.locked=reconstruct apple_virt_display.scanout=0"
     start_qemu -device edu,addr=3.0,dma_mask=0xffffffffffffffff
-    fw_ttbr=$(fw_ttbr0 dart-pcie)
+    fw_ttbr=$(fw_ttbr0 0x09100000 3)
     t0=$(date +%s.%N)
     qmp '{"execute": "cont"}' > /dev/null
     stamp_begin
@@ -330,7 +338,7 @@ refuse)
     machine_opts=
     append="apple_virt.test=locked-driver-refuse apple_dart.locked=refuse apple_virt_display.scanout=0"
     start_qemu
-    fw_ttbr=$(fw_ttbr0 dart-disp)
+    fw_ttbr=$(fw_ttbr0 0x09120000 0)
     t0=$(date +%s.%N)
     qmp '{"execute": "cont"}' > /dev/null
     stamp_begin
