@@ -15,7 +15,8 @@ deb=$(debian_deb busybox-static:arm64 "$CACHE_DIR/downloads/linux" \
     'busybox-static_*_arm64.deb')
 
 # What goes into it (busybox, /init and what /init sources), and this script
-inputs=("$deb" "$top/guest/init" "$top/scripts/dart-gens.sh" "$0")
+inputs=("$deb" "$top/guest/init" "$top/scripts/dart-gens.sh"
+        "$top/guest/locked-driver.sh" "$0")
 fresh=1
 for f in "${inputs[@]}"; do
     [ -f "$out" ] && [ "$out" -nt "$f" ] || fresh=
@@ -33,6 +34,7 @@ mkdir -p "$root/bin" "$root/lib"
 cp "$root.deb/usr/bin/busybox" "$root/bin/busybox"
 cp "$top/guest/init" "$root/init"
 cp "$top/scripts/dart-gens.sh" "$root/lib/dart-gens.sh"
+cp "$top/guest/locked-driver.sh" "$root/locked-driver.sh"
 chmod 755 "$root/init" "$root/bin/busybox"
 chmod 644 "$root/lib/dart-gens.sh"
 (cd "$root" && find . | cpio -o -H newc --quiet | gzip -9) > "$out.tmp"

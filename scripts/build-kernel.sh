@@ -1,12 +1,18 @@
 #!/usr/bin/env bash
 # Build a guest kernel from Debian's unmodified linux-source package.
 #
-#   build-kernel.sh VERSION_GLOB [PAGE_KB]
+#   build-kernel.sh VERSION_GLOB [PAGE_KB [PATCH_DIR]]
 #
 # VERSION_GLOB picks the linux-source-X.Y package (e.g. 6.12); PAGE_KB is 16
 # (default) or 4. The Image is cached under $CACHE_DIR/kernels, keyed by the
 # package version, the page size and the config fragment, and its path is
 # printed. Nothing is rebuilt when the cached Image exists.
+#
+# PATCH_DIR (or $KERNEL_PATCHES) points the build at a directory of patches
+# to test your own series: its *.patch files (but 0000-cover-letter.patch)
+# are applied in name order with "patch -p1" to a copy of the unpacked
+# source, and its kernel.config, if any, is merged after guest/kernel.config.
+# Both are part of the cache key. guest/linux/7.2 is the project's own.
 set -euo pipefail
 
 # ccache keys objects on the locale too: build in the same one whoever
@@ -20,12 +26,29 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 
 series=$1
 page_kb=${2:-16}
+patch_dir=${3:-${KERNEL_PATCHES:-}}
 pkg="linux-source-$series"
 frag="$top/guest/kernel.config"
-key=$( (cat "$frag"; echo "page=$page_kb") | sha256sum | cut -c1-12)
+patches=()
+if [ -n "$patch_dir" ]; then
+    patch_dir=$(cd "$patch_dir" && pwd)
+    for p in "$patch_dir"/*.patch; do
+        if [ -f "$p" ] && [ "${p##*/}" != 0000-cover-letter.patch ]; then
+            patches+=("$p")
+        fi
+    done
+    [ ${#patches[@]} -gt 0 ] ||
+        { echo "build-kernel: no patches in $patch_dir" >&2; exit 1; }
+fi
 
 deb=$(debian_deb "$pkg" "$CACHE_DIR/downloads/linux" "${pkg}_*_all.deb")
 version=$(dpkg-deb -f "$deb" Version)
+
+key=$( (cat "$frag"; echo "page=$page_kb"
+        if [ ${#patches[@]} -gt 0 ]; then
+            cat "${patches[@]}"
+            cat "$patch_dir/kernel.config" 2>/dev/null || true
+        fi) | sha256sum | cut -c1-12)
 out="$CACHE_DIR/kernels/$pkg-$version-${page_kb}k-$key"
 # An Image in the cache is whole: the directory is moved there when built.
 if [ -f "$out/Image" ]; then
@@ -55,6 +78,18 @@ if [ -f "$out/Image" ]; then      # another build made it meanwhile
     exit 0
 fi
 
+if [ ${#patches[@]} -gt 0 ]; then
+    # never patch the cached pristine source: a copy of it
+    psrc="$out.src"
+    rm -rf "$psrc"
+    cp -a "$src" "$psrc"
+    src=$psrc
+    for p in "${patches[@]}"; do
+        echo "build-kernel: applying ${p##*/}" >&2
+        patch -s -p1 -d "$src" < "$p" >&2
+    done
+fi
+
 obj="$out.obj"
 rm -rf "$obj"
 mkdir -p "$obj"
@@ -71,6 +106,9 @@ kmake() {
 }
 kfrag="$obj/fragment.config"
 cp "$frag" "$kfrag"
+if [ ${#patches[@]} -gt 0 ] && [ -f "$patch_dir/kernel.config" ]; then
+    cat "$patch_dir/kernel.config" >> "$kfrag"
+fi
 if [ "$page_kb" = 4 ]; then
     sed -i 's/^CONFIG_ARM64_16K_PAGES=y/CONFIG_ARM64_4K_PAGES=y/' "$kfrag"
 fi
@@ -92,4 +130,5 @@ mkdir -p "$out.tmp"
 cp "$obj/arch/arm64/boot/Image" "$obj/.config" "$out.tmp/"
 mv "$out.tmp" "$out"
 rm -rf "$obj"
+[ ${#patches[@]} -eq 0 ] || rm -rf "$src"
 echo "$out/Image"

@@ -26,6 +26,11 @@ TOOLS_TESTS=${TOOLS_TESTS:-"7.2:busy-stuck 7.2:busy-reads 7.2:inject
 MIGRATE_TESTS=${MIGRATE_TESTS:-"6.12 7.2:t8110-va42"}
 # ... and of the concurrency test (scripts/linux-stress-test.sh)
 STRESS_TESTS=${STRESS_TESTS:-"6.12 7.2:t8110"}
+# Scenario and DART generation for the patched kernel (guest/linux/7.2)
+# taking locked DARTs over (scripts/linux-locked-driver-test.sh).
+LOCKED_DRIVER_TESTS=${LOCKED_DRIVER_TESTS:-"display:t8103 display:t6000
+    display:t8110-va42 pcie:t8103 pcie:t6000 pcie:t8110-va42
+    reconstruct:t8103 reconstruct:t8110-va42 refuse:t8103"}
 total_pass=0
 total_fail=0
 
@@ -96,6 +101,11 @@ if [ -z "$only" ] || [ "$only" = linux ]; then
         IFS=: read -r series scenario gen <<< "$k"
         run_tap "linux-$series-tools-$scenario${gen:+-$gen}" \
             "$top/scripts/linux-tools-test.sh" "$series" "$scenario" ${gen:+"$gen"}
+    done
+    for k in $LOCKED_DRIVER_TESTS; do
+        IFS=: read -r scenario gen <<< "$k"
+        run_tap "locked-driver-$scenario-$gen" \
+            "$top/scripts/linux-locked-driver-test.sh" "$scenario" "$gen"
     done
 fi
 
