@@ -17,10 +17,12 @@ LINUX_TESTS=${LINUX_TESTS:-"6.12:16 7.2:16 6.12:4
 # (scripts/linux-locked-test.sh).
 LOCKED_TESTS=${LOCKED_TESTS:-"6.12:display 7.2:display 6.12:pcie 7.2:pcie
     7.2:display:t8110-va42 7.2:pcie:t8110-va42 6.12:pcie:t6000"}
-# Kernel series, driver-bug tool scenario and DART generation
-# (scripts/linux-tools-test.sh), on unmodified kernels.
+# Kernel series, driver-bug tool scenario, DART generation and patch
+# directory (scripts/linux-tools-test.sh): unmodified kernels, but for the
+# stale-TLB fixture of the project's series.
 TOOLS_TESTS=${TOOLS_TESTS:-"7.2:busy-stuck 7.2:busy-reads 7.2:inject
-    6.12:inject 7.2:busy-stuck:t8110 7.2:inject:t8110-va42"}
+    6.12:inject 7.2:busy-stuck:t8110 7.2:inject:t8110-va42
+    7.2:stale:t8103:guest/linux/7.2 7.2:stale:t8110-va42:guest/linux/7.2"}
 # Kernel series and DART generation of the whole-machine migration test
 # (scripts/linux-migrate-test.sh)
 MIGRATE_TESTS=${MIGRATE_TESTS:-"6.12 7.2:t8110-va42"}
@@ -98,9 +100,10 @@ if [ -z "$only" ] || [ "$only" = linux ]; then
             "$top/scripts/linux-stress-test.sh" "$series" ${gen:+"$gen"}
     done
     for k in $TOOLS_TESTS; do
-        IFS=: read -r series scenario gen <<< "$k"
+        IFS=: read -r series scenario gen patches <<< "$k"
         run_tap "linux-$series-tools-$scenario${gen:+-$gen}" \
-            "$top/scripts/linux-tools-test.sh" "$series" "$scenario" ${gen:+"$gen"}
+            "$top/scripts/linux-tools-test.sh" "$series" "$scenario" \
+            "${gen:-t8103}" ${patches:+"$top/$patches"}
     done
     for k in $LOCKED_DRIVER_TESTS; do
         IFS=: read -r scenario gen <<< "$k"
