@@ -12,20 +12,15 @@ LD_DISPLAY_DRV=/sys/bus/platform/drivers/apple-virt-display
 
 # TTBR $3 of stream $1 of the DART at $2
 ld_dart_ttbr() {
-    case $(dart_compat $2) in
-    *t8110*) off=$((0x1400 + 4 * $1)) ;;
-    *)       off=$((0x200 + 16 * $1 + 4 * ${3:-0})) ;;
-    esac
+    dart_layout "$(dart_compat "$2")"
+    off=$((DART_TTBR_REG + DART_TTBR_STRIDE * $1 + 4 * ${3:-0}))
     devmem $(printf '0x%x' $(($2 + off))) 32
 }
 
 # The address of the table TTBR0 of stream $1 of the DART at $2 names
 ld_dart_table() {
     t=$(ld_dart_ttbr $1 $2)
-    case $(dart_compat $2) in
-    *t8110*) printf '0x%x\n' $(((t >> 2) << 14)) ;;
-    *)       printf '0x%x\n' $(((t & 0x7fffffff) << 12)) ;;
-    esac
+    printf '0x%x\n' $(((t & DART_TTBR_ADDR_MASK) << 12))
 }
 
 ld_step() {

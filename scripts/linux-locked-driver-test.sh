@@ -40,13 +40,10 @@ gen=${2:-t8103}
 qemu="$top/build/qemu-system-aarch64"
 name="locked-driver-$scenario-$gen"
 
-case $gen in
-t8103)      gen_opts= translate=0x00000080 ;;
-t6000)      gen_opts=,dart=t6000 translate=0x00000080 ;;
-t8110)      gen_opts=,dart=t8110 translate=0x00000001 ;;
-t8110-va42) gen_opts=,dart=t8110,dart-va-bits=42 translate=0x00000009 ;;
-*) echo "linux-locked-driver-test: unknown DART generation $gen" >&2; exit 2 ;;
-esac
+. "$top/scripts/dart-gens.sh"
+dart_gen "$gen" ||
+    { echo "linux-locked-driver-test: unknown DART generation $gen" >&2; exit 2; }
+gen_opts=$DART_MACHINE translate=$DART_TRANSLATE
 work="$top/build/linux-$name"
 
 . "$top/scripts/tap.sh"
@@ -71,11 +68,7 @@ ppm() { "$top/scripts/ppm.py" "$@" 2>/dev/null; }
 # TTBR0 of stream $2 of the DART at $1 as firmware left it: read through
 # the monitor before the guest runs
 fw_ttbr0() {
-    local off
-    case $gen in
-    t8110*) off=$((0x1400 + 4 * $2)) ;;
-    *)      off=$((0x200 + 16 * $2)) ;;
-    esac
+    local off=$((DART_TTBR_REG + DART_TTBR_STRIDE * $2))
     qmp "{\"execute\": \"human-monitor-command\", \"arguments\":
           {\"command-line\": \"xp /1wx $(($1 + off))\"}}" |
         grep -o ': 0x[0-9a-f]*' | cut -c3-
@@ -238,10 +231,7 @@ pcie)
     # Stream 5's firmware table: where its TTBR0 points, and its contents
     # as firmware left them, while Linux has it, and once released
     ttbr5=$(fw_ttbr0 0x09100000 5)
-    case $gen in
-    t8110*) table=$(printf '0x%x' $(((ttbr5 >> 2) << 14))) ;;
-    *)      table=$(printf '0x%x' $(((ttbr5 & 0x7fffffff) << 12))) ;;
-    esac
+    table=$(printf '0x%x' $(((ttbr5 & DART_TTBR_ADDR_MASK) << 12)))
     table5() {
         qmp "{\"execute\": \"pmemsave\", \"arguments\": {\"val\": $((table)),
               \"size\": 16384, \"filename\": \"$work/table5-$1.bin\"}}" > /dev/null
