@@ -14,18 +14,19 @@ LD_DISPLAY_DRV=/sys/bus/platform/drivers/apple-virt-display
 ld_dart_ttbr() {
     dart_layout "$(dart_compat "$2")"
     off=$((DART_TTBR_REG + DART_TTBR_STRIDE * $1 + 4 * ${3:-0}))
-    devmem $(printf '0x%x' $(($2 + off))) 32
+    devmem "$(printf '0x%x' $(($2 + off)))" 32
 }
 
 # The address of the table TTBR0 of stream $1 of the DART at $2 names
 ld_dart_table() {
-    t=$(ld_dart_ttbr $1 $2)
+    t=$(ld_dart_ttbr "$1" "$2")
     printf '0x%x\n' $(((t & DART_TTBR_ADDR_MASK) << 12))
 }
 
 ld_step() {
     echo "CHECK step $1"
-    read -t 120 line
+    # shellcheck disable=SC3045 # busybox's read has -t
+    read -r -t 120 _
 }
 
 ld_dmesg() {
@@ -45,8 +46,8 @@ ld_scanout() {
 # The display DART's take-over, then our driver moving scan-out to its own
 # framebuffer and back.
 ld_display() {
-    echo "CHECK disp-dart-tcr0 $(dart_tcr 0 $DART_DISP)"
-    echo "CHECK disp-dart-ttbr0 $(ld_dart_ttbr 0 $DART_DISP)"
+    echo "CHECK disp-dart-tcr0 $(dart_tcr 0 "$DART_DISP")"
+    echo "CHECK disp-dart-ttbr0 $(ld_dart_ttbr 0 "$DART_DISP")"
     ld_dmesg 'apple-dart|apple-virt-display|9300000.display'
     if [ -e /sys/class/graphics/fb0 ]; then
         echo "CHECK fb0 $(cat /sys/class/graphics/fb0/name)" \
@@ -54,7 +55,7 @@ ld_display() {
     fi
     g=/sys/bus/platform/devices/$LD_DISPLAY/iommu_group
     [ -e $g ] && echo "CHECK display-iommu-group $(cat $g/type)"
-    for i in $(seq 8); do
+    for _ in $(seq 8); do
         echo "apple-virt: this console reaches the screen through the" \
              "locked display DART, taken over by Linux" > /dev/tty1
     done
@@ -81,8 +82,8 @@ ld_display() {
     fi
     echo "CHECK display-iommu-group-end $(cat $g/type)"
     ld_dmesg 'domain refused' dmesg-refused
-    echo "CHECK disp-dart-tcr0-end $(dart_tcr 0 $DART_DISP)"
-    echo "CHECK disp-dart-ttbr0-end $(ld_dart_ttbr 0 $DART_DISP)"
+    echo "CHECK disp-dart-tcr0-end $(dart_tcr 0 "$DART_DISP")"
+    echo "CHECK disp-dart-ttbr0-end $(ld_dart_ttbr 0 "$DART_DISP")"
     ld_dmesg 'scan-out|restored' dmesg-end
 }
 
@@ -91,10 +92,10 @@ ld_display() {
 ld_pcie() {
     ld_dmesg 'apple-dart|virtio|0000:00:0[45].0'
     for s in 4 5; do
-        echo "CHECK pcie-dart-stream $s tcr $(dart_tcr $s $DART_PCIE)" \
-             "ttbr0 $(ld_dart_ttbr $s $DART_PCIE)"
+        echo "CHECK pcie-dart-stream $s tcr $(dart_tcr "$s" "$DART_PCIE")" \
+             "ttbr0 $(ld_dart_ttbr "$s" "$DART_PCIE")"
         g=$(pci_dev $s)/iommu_group
-        [ -e $g ] && echo "CHECK iommu-group $s $(cat $g/type)"
+        [ -e "$g" ] && echo "CHECK iommu-group $s $(cat "$g/type")"
     done
     if [ -b /dev/vda ] && [ -b /dev/vdb ]; then
         yes 'apple-dart: written through a locked DART Linux took over' |
@@ -113,10 +114,10 @@ ld_pcie() {
     ld_dmesg 'translation fault' fault
     # Let go of stream 5: firmware's table must get its contents back.
     d=$(pci_dev 5)
-    if [ -e $d ]; then
-        echo "CHECK pcie-dart-stream5-table $(ld_dart_table 5 $DART_PCIE)"
+    if [ -e "$d" ]; then
+        echo "CHECK pcie-dart-stream5-table $(ld_dart_table 5 "$DART_PCIE")"
         ld_step taken
-        echo 1 > $d/remove
+        echo 1 > "$d/remove"
         ld_dmesg 'stream 5: firmware' dmesg-release
         ld_step released
     fi
@@ -130,8 +131,8 @@ ld_reconstruct() {
     edu_dma_from 0x801000000
     [ -e "$d/iommu_group" ] &&
         echo "CHECK edu-iommu-group $(cat "$d/iommu_group/type")"
-    echo "CHECK pcie-dart-tcr3 $(dart_tcr 3 $DART_PCIE)"
-    echo "CHECK pcie-dart-ttbr3 $(ld_dart_ttbr 3 $DART_PCIE)"
+    echo "CHECK pcie-dart-tcr3 $(dart_tcr 3 "$DART_PCIE")"
+    echo "CHECK pcie-dart-ttbr3 $(ld_dart_ttbr 3 "$DART_PCIE")"
     echo "CHECK warn-count $(dmesg | grep -c 'WARNING:')"
     dmesg | grep 'WARNING:' | sed -n 's/.* at \([a-z_0-9]*\)+.*/\1/p' |
         sort | uniq -c | while read -r n f; do echo "CHECK warn-site $f $n"; done
@@ -142,8 +143,8 @@ ld_reconstruct() {
 # apple_dart.locked=refuse: upstream's behaviour, in the patched kernel.
 ld_refuse() {
     ld_dmesg 'locked down|apple-dart|apple-virt-display'
-    echo "CHECK disp-dart-tcr0 $(dart_tcr 0 $DART_DISP)"
-    echo "CHECK disp-dart-ttbr0 $(ld_dart_ttbr 0 $DART_DISP)"
+    echo "CHECK disp-dart-tcr0 $(dart_tcr 0 "$DART_DISP")"
+    echo "CHECK disp-dart-ttbr0 $(ld_dart_ttbr 0 "$DART_DISP")"
     [ -e /sys/bus/platform/devices/$LD_DISPLAY/iommu_group ] ||
         echo "CHECK display-iommu-group none"
 }
@@ -160,5 +161,6 @@ locked_driver_main() {
     ld_bad
     echo "CHECK end"
     # the host reads the model's counters before the power-off
-    read -t 120 line
+    # shellcheck disable=SC3045 # busybox's read has -t
+    read -r -t 120 _
 }

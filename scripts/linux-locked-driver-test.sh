@@ -87,7 +87,7 @@ start_qemu() {
         -trace apple_dart_fault -trace apple_dart_locked_write -D "$trace" \
         "$@" < "$work/serial-in" > "$log" 2>&1 &
     qemu_pid=$!
-    for i in $(seq 100); do
+    for _ in $(seq 100); do
         [ -S "$work/qmp.sock" ] && break
         sleep 0.1
     done
@@ -95,7 +95,7 @@ start_qemu() {
 
 # Wait for the guest's line matching $1 (or QEMU's end); 0 if it came.
 wait_for() {
-    for i in $(seq 1800); do
+    for _ in $(seq 1800); do
         grep -q "$1" "$log" && return 0
         kill -0 $qemu_pid 2>/dev/null || break
         sleep 0.1
@@ -107,7 +107,7 @@ wait_for() {
 at_step() {
     wait_for "^CHECK step $1" || return 1
     screendump "$work/$1.ppm"
-    echo "$1 $(qom /machine/display stat-scanout-errors) $(qom $2 stat-faults)" \
+    echo "$1 $(qom /machine/display stat-scanout-errors) $(qom "$2" stat-faults)" \
         >> "$work/stats"
     echo >&3
 }
@@ -153,7 +153,7 @@ no_bad() {
 
 case $scenario in
 display)
-    machine_opts= append="apple_virt.test=locked-driver-display apple_virt_display.scanout=0"
+    machine_opts='' append="apple_virt.test=locked-driver-display apple_virt_display.scanout=0"
     start_qemu
     screendump "$work/before.ppm"
     echo "before $(qom /machine/display stat-scanout-errors) $(qom /machine/dart-disp stat-faults)" \

@@ -36,7 +36,7 @@ dart_gen "$gen" ||
     { echo "linux-tools-test: unknown DART generation $gen" >&2; exit 2; }
 . "$top/scripts/tap.sh"
 
-kernel=$("$top/scripts/build-kernel.sh" "$series" 16 $patches) ||
+kernel=$("$top/scripts/build-kernel.sh" "$series" 16 ${patches:+"$patches"}) ||
     { echo "not ok 1 - $name: kernel build"; exit 1; }
 initrd=$("$top/scripts/build-initramfs.sh") ||
     { echo "not ok 1 - $name: initramfs build"; exit 1; }
@@ -82,7 +82,7 @@ ran_to_end() {
     check "guest ran its checks to the end" grep -q '^CHECK end' "$log"
 }
 
-machine_opts= append= at_ready=:
+machine_opts='' append='' at_ready=:
 dart_init="DART \\[pagesize 4000, $DART_STREAMS streams"
 case $scenario in
 busy-stuck)
@@ -127,6 +127,7 @@ stale)
     # two disks' worth of reads: IOVAs are mapped, unmapped and reused
     head -c $((8 * 1024 * 1024)) /dev/urandom > "$work/read.img"
     read_sha=$(sha256sum "$work/read.img" | cut -d' ' -f1)
+    # shellcheck disable=SC2054 # commas of QEMU options, not separators
     disk=(-drive if=none,id=rd,file="$work/read.img",format=raw,readonly=on
           -device virtio-blk-pci,addr=4.0,drive=rd)
     machine_opts=,dart-check-stale-tlb=on
