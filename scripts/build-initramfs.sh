@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Build the guest initramfs: Debian's arm64 busybox-static, guest/init and
-# the DART layouts it sources (scripts/dart-gens.sh).
+# Build the guest initramfs: Debian's arm64 busybox-static, guest/init,
+# the DART layouts it sources (scripts/dart-gens.sh) and guest/dmabench.c
+# (make bench's O_DIRECT I/O), built static.
 # Prints its path (build/initramfs.cpio.gz); rebuilt only when an input changed.
 set -euo pipefail
 
@@ -16,7 +17,7 @@ deb=$(debian_deb busybox-static:arm64 "$CACHE_DIR/downloads/linux" \
 
 # What goes into it (busybox, /init and what /init sources), and this script
 inputs=("$deb" "$top/guest/init" "$top/scripts/dart-gens.sh"
-        "$top/guest/locked-driver.sh" "$0")
+        "$top/guest/locked-driver.sh" "$top/guest/dmabench.c" "$0")
 fresh=1
 for f in "${inputs[@]}"; do
     [ -f "$out" ] && [ "$out" -nt "$f" ] || fresh=
@@ -35,6 +36,8 @@ cp "$root.deb/usr/bin/busybox" "$root/bin/busybox"
 cp "$top/guest/init" "$root/init"
 cp "$top/scripts/dart-gens.sh" "$root/lib/dart-gens.sh"
 cp "$top/guest/locked-driver.sh" "$root/locked-driver.sh"
+aarch64-linux-gnu-gcc -static -O2 -Wall -o "$root/bin/dmabench" \
+    "$top/guest/dmabench.c"
 chmod 755 "$root/init" "$root/bin/busybox"
 chmod 644 "$root/lib/dart-gens.sh"
 (cd "$root" && find . | cpio -o -H newc --quiet | gzip -9) > "$out.tmp"

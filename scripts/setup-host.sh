@@ -11,7 +11,7 @@ need_pkgs=(
     build-essential git ninja-build pkg-config python3-venv flex bison bzip2
     xz-utils ccache dpkg-dev libglib2.0-dev libpixman-1-dev libfdt-dev
     libslirp-dev device-tree-compiler cpio
-    gcc-aarch64-linux-gnu bc libssl-dev libelf-dev
+    gcc-aarch64-linux-gnu libc6-dev-arm64-cross bc libssl-dev libelf-dev
 )
 
 missing=()

@@ -1,0 +1,140 @@
+/*
+ * dmabench: O_DIRECT block I/O for the DMA benchmark (make bench)
+ *
+ * Copyright (c) 2026 The apple-dart QEMU model authors
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ *
+ *   dmabench read|write BLOCK_BYTES SECONDS DEV...
+ *
+ * Each DEV gets its own process, which reads or writes it sequentially
+ * with O_DIRECT in blocks of BLOCK_BYTES (wrapping at its end) for
+ * SECONDS; all start together. Busybox dd has no O_DIRECT and
+ * /proc/uptime counts in 10 ms, hence this program, timed with
+ * CLOCK_MONOTONIC. It prints
+ *
+ *   CHECK bench-io OP BLOCK_BYTES DEVICES BYTES NANOSECONDS
+ *
+ * where BYTES is the sum over the devices and NANOSECONDS the time from
+ * the common start to the last one's end.
+ */
+
+#define _GNU_SOURCE
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#define ALIGN (64 * 1024)
+#define MAX_DEVS 16
+
+static uint64_t now_ns(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000000000u + ts.tv_nsec;
+}
+
+static void die(const char *what, const char *dev)
+{
+    fprintf(stderr, "dmabench: %s %s: ", what, dev);
+    perror(NULL);
+    exit(1);
+}
+
+/* One device's run: wait for @start, then I/O until @ns; bytes to @out */
+static void run_one(const char *dev, int write_op, size_t bs, uint64_t ns,
+                    int start, int out)
+{
+    int fd = open(dev, (write_op ? O_WRONLY : O_RDONLY) | O_DIRECT);
+    uint64_t size, done = 0, t0;
+    off_t off = 0;
+    void *buf;
+    char go;
+
+    if (fd < 0) {
+        die("open", dev);
+    }
+    size = lseek(fd, 0, SEEK_END);
+    if (size < bs || posix_memalign(&buf, ALIGN, bs)) {
+        die("size or memory for", dev);
+    }
+    memset(buf, 0xa5, bs);
+    if (read(start, &go, 1) < 0) {
+        die("start", dev);
+    }
+    t0 = now_ns();
+    do {
+        ssize_t n = write_op ? pwrite(fd, buf, bs, off) :
+                               pread(fd, buf, bs, off);
+
+        if (n != (ssize_t)bs) {
+            die(write_op ? "write" : "read", dev);
+        }
+        done += bs;
+        off += bs;
+        if (off + bs > size) {
+            off = 0;
+        }
+    } while (now_ns() - t0 < ns);
+    if (write(out, &done, sizeof(done)) != sizeof(done)) {
+        die("report", dev);
+    }
+    exit(0);
+}
+
+int main(int argc, char **argv)
+{
+    int start[2], out[2], ndev = argc - 4, write_op;
+    uint64_t bytes = 0, t0, t1;
+    double seconds;
+    size_t bs;
+
+    if (argc < 5 || ndev > MAX_DEVS ||
+        (strcmp(argv[1], "read") && strcmp(argv[1], "write"))) {
+        fprintf(stderr, "usage: dmabench read|write BLOCK_BYTES SECONDS"
+                " DEV...\n");
+        return 2;
+    }
+    write_op = !strcmp(argv[1], "write");
+    if (sscanf(argv[2], "%zu", &bs) != 1 ||
+        sscanf(argv[3], "%lf", &seconds) != 1 ||
+        !bs || bs % 4096 || pipe(start) || pipe(out)) {
+        fprintf(stderr, "dmabench: bad block size or no pipes\n");
+        return 2;
+    }
+    for (int i = 0; i < ndev; i++) {
+        if (fork() == 0) {
+            close(start[1]);
+            run_one(argv[4 + i], write_op, bs, seconds * 1e9, start[0],
+                    out[1]);
+        }
+    }
+    close(start[0]);
+    close(out[1]);
+    /* let the children open their devices and fault their buffers in */
+    usleep(100000);
+    t0 = now_ns();
+    close(start[1]);
+    for (int i = 0; i < ndev; i++) {
+        uint64_t done;
+
+        if (read(out[0], &done, sizeof(done)) != sizeof(done)) {
+            fprintf(stderr, "dmabench: a device failed\n");
+            return 1;
+        }
+        bytes += done;
+    }
+    t1 = now_ns();
+    while (wait(NULL) > 0) {
+        /* reap */
+    }
+    printf("CHECK bench-io %s %zu %d %" PRIu64 " %" PRIu64 "\n", argv[1], bs,
+           ndev, bytes, t1 - t0);
+    return 0;
+}
