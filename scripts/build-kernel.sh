@@ -13,6 +13,8 @@
 # are applied in name order with "patch -p1" to a copy of the unpacked
 # source, and its kernel.config, if any, is merged after guest/kernel.config.
 # Both are part of the cache key. guest/linux/7.2 is the project's own.
+#
+# KERNEL_EXTRA_CONFIG=FILE appends FILE to the fragment (and to the key).
 set -euo pipefail
 
 # ccache keys objects on the locale too: build in the same one whoever
@@ -29,6 +31,7 @@ page_kb=${2:-16}
 patch_dir=${3:-${KERNEL_PATCHES:-}}
 pkg="linux-source-$series"
 frag="$top/guest/kernel.config"
+extra=(${KERNEL_EXTRA_CONFIG:+"$KERNEL_EXTRA_CONFIG"})
 patches=()
 if [ -n "$patch_dir" ]; then
     patch_dir=$(cd "$patch_dir" && pwd)
@@ -44,7 +47,7 @@ fi
 deb=$(debian_deb "$pkg" "$CACHE_DIR/downloads/linux" "${pkg}_*_all.deb")
 version=$(dpkg-deb -f "$deb" Version)
 
-key=$( (cat "$frag"; echo "page=$page_kb"
+key=$( (cat "$frag" "${extra[@]}"; echo "page=$page_kb"
         if [ ${#patches[@]} -gt 0 ]; then
             cat "${patches[@]}"
             cat "$patch_dir/kernel.config" 2>/dev/null || true
@@ -105,7 +108,7 @@ kmake() {
         CC="$cc" "$@"
 }
 kfrag="$obj/fragment.config"
-cp "$frag" "$kfrag"
+cat "$frag" "${extra[@]}" > "$kfrag"
 if [ ${#patches[@]} -gt 0 ] && [ -f "$patch_dir/kernel.config" ]; then
     cat "$patch_dir/kernel.config" >> "$kfrag"
 fi
