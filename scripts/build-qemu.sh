@@ -4,6 +4,10 @@
 #
 # QEMU_SRC=/path/to/qemu builds against a user's own QEMU checkout (our
 # files are linked into it and our patches applied to it, in place).
+#
+#   build-qemu.sh bench    a second configuration of the same tree, with
+#                          QEMU's virt machine too, in build/qemu-bench
+#                          (qemu-system-aarch64 only; for make bench)
 set -euo pipefail
 
 # ccache keys objects on the locale too: build in the same one whoever
@@ -35,11 +39,16 @@ else
 fi
 
 obj="$build/qemu-build"
+devices=apple-virt
+if [ "${1:-}" = bench ]; then
+    obj="$build/qemu-bench"
+    devices=apple-virt-bench
+fi
 configure_args=(
     --python=/usr/bin/python3
     --target-list=aarch64-softmmu
     --without-default-features --without-default-devices
-    --with-devices-aarch64=apple-virt
+    "--with-devices-aarch64=$devices"
     --enable-fdt=system --enable-slirp --enable-pixman --enable-vnc
     --disable-docs --disable-tools --disable-install-blobs --enable-werror
     --enable-trace-backends=log
@@ -53,6 +62,11 @@ if [ ! -f "$obj/build.ninja" ] || [ "$(cat "$obj/.apple-dart-config" 2>/dev/null
         > "$obj/configure.log" 2>&1) ||
         { tail -n 30 "$obj/configure.log" >&2; exit 1; }
     echo "$config_id" > "$obj/.apple-dart-config"
+fi
+
+if [ "${1:-}" = bench ]; then
+    ninja -C "$obj" qemu-system-aarch64
+    exit 0
 fi
 
 # Our qtests: one per tests/qtest/apple-dart*-test.c. (Meson has no glob:
