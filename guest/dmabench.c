@@ -6,6 +6,7 @@
  * SPDX-License-Identifier: GPL-2.0-or-later
  *
  *   dmabench read|write BLOCK_BYTES SECONDS DEV...
+ *   dmabench mmio ADDRESS SECONDS
  *
  * Each DEV gets its own process, which reads or writes it sequentially
  * with O_DIRECT in blocks of BLOCK_BYTES (wrapping at its end) for
@@ -16,7 +17,10 @@
  *   CHECK bench-io OP BLOCK_BYTES DEVICES BYTES NANOSECONDS
  *
  * where BYTES is the sum over the devices and NANOSECONDS the time from
- * the common start to the last one's end.
+ * the common start to the last one's end. "mmio" reads the 32-bit device
+ * register at physical ADDRESS through /dev/mem in a loop instead, the
+ * cost of a guest's MMIO access (an IOMMU's invalidation protocol is
+ * made of them), and prints "CHECK bench-io mmio ADDRESS 1 READS NS".
  */
 
 #define _GNU_SOURCE
@@ -25,6 +29,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -88,6 +93,35 @@ static void run_one(const char *dev, int write_op, size_t bs, uint64_t ns,
     exit(0);
 }
 
+static int run_mmio(const char *addr_str, double seconds)
+{
+    uint64_t addr, reads = 0, t0, t1;
+    uint64_t page = ALIGN;  /* a multiple of any page size */
+    int fd = open("/dev/mem", O_RDWR | O_SYNC);
+    volatile uint32_t *reg; /* volatile: every read is an MMIO access */
+    void *map;
+
+    if (sscanf(addr_str, "%" SCNx64, &addr) != 1 || fd < 0) {
+        die("open /dev/mem for", addr_str);
+    }
+    map = mmap(NULL, page, PROT_READ, MAP_SHARED, fd, addr & ~(page - 1));
+    if (map == MAP_FAILED) {
+        die("mmap", addr_str);
+    }
+    reg = (uint32_t *)((char *)map + (addr & (page - 1)));
+    t0 = now_ns();
+    do {
+        for (int i = 0; i < 1000; i++) {
+            (void)*reg;
+        }
+        reads += 1000;
+        t1 = now_ns();
+    } while (t1 - t0 < seconds * 1e9);
+    printf("CHECK bench-io mmio %s 1 %" PRIu64 " %" PRIu64 "\n", addr_str,
+           reads, t1 - t0);
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     int start[2], out[2], ndev = argc - 4, write_op;
@@ -95,10 +129,13 @@ int main(int argc, char **argv)
     double seconds;
     size_t bs;
 
+    if (argc >= 4 && !strcmp(argv[1], "mmio")) {
+        return run_mmio(argv[2], strtod(argv[3], NULL));
+    }
     if (argc < 5 || ndev > MAX_DEVS ||
         (strcmp(argv[1], "read") && strcmp(argv[1], "write"))) {
         fprintf(stderr, "usage: dmabench read|write BLOCK_BYTES SECONDS"
-                " DEV...\n");
+                " DEV...\n       dmabench mmio ADDRESS SECONDS\n");
         return 2;
     }
     write_op = !strcmp(argv[1], "write");
