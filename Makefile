@@ -21,7 +21,8 @@ check: build
 check-qtest: build
 	@scripts/check.sh qtest
 
-# DMA throughput through the DART, translated and bypassed (figures only).
+# The DART against virt without an IOMMU and with an SMMUv3, its scaling
+# and its micro-benchmark (figures only; builds a second QEMU config).
 bench: build
 	@scripts/bench-dma.sh
 

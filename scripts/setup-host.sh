@@ -13,6 +13,9 @@ need_pkgs=(
     libslirp-dev device-tree-compiler cpio
     gcc-aarch64-linux-gnu libc6-dev-arm64-cross bc libssl-dev libelf-dev
 )
+if [ "${1:-}" = bench ]; then
+    need_pkgs+=(python3-matplotlib)
+fi
 
 missing=()
 for p in "${need_pkgs[@]}"; do
