@@ -10,6 +10,7 @@
 #                        and 16 KiB DART pages, and blocks larger than
 #                        the TLB's reach
 #   bench.py micro ...   the model's x-microbench on every generation
+#   bench.py rst --out D the docs' tables from what the others wrote in D
 #
 # Each prints a table and writes JSON (and dma.png) into --out.
 import argparse
@@ -507,10 +508,68 @@ def cmd_micro(args):
                       for k in ("tlb-hit", "walk", "invalidate", "fault")))
 
 
+#
+# bench.py rst: the docs' tables from the JSON of the other parts
+#
+
+def rst_table(header, rows):
+    widths = [max(len(str(r[i])) for r in [header] + rows)
+              for i in range(len(header))]
+    line = " ".join("=" * w for w in widths)
+    fmt = " ".join("%%-%ds" % w for w in widths)
+    out = [line, (fmt % tuple(header)).rstrip(), line]
+    out += [(fmt % tuple(r)).rstrip() for r in rows]
+    return "\n".join(out + [line, ""])
+
+
+def cmd_rst(args):
+    def load(name):
+        path = os.path.join(args.out, name + ".json")
+        return json.load(open(path)) if os.path.exists(path) else None
+
+    dma, scale, micro = load("dma"), load("scale"), load("micro")
+    if dma:
+        present = [(n, t) for n, t in DMA_CONFIGS if n in dma]
+        rows = []
+        for name, title in present:
+            row = [title]
+            for job in JOBS_ALL:
+                s, b = dma[name].get(job), dma["dart-bypass"].get(job)
+                row.append("%.0f (%.2f)" % (s["median"],
+                                            s["median"] / b["median"]))
+            rows.append(row)
+        print(rst_table(["MiB/s (ratio to DART bypass)"] +
+                        [job_name(j) for j in JOBS_ALL], rows))
+        rows = []
+        for name, title in present:
+            rows.append([title] + ["%.0f" % dma[name][j]["cpu_us_per_mib"]
+                                   for j in JOBS_ALL])
+        print(rst_table(["QEMU CPU us per MiB"] +
+                        [job_name(j) for j in JOBS_ALL], rows))
+    if micro:
+        print(rst_table(
+            ["generation", "page", "levels", "TLB hit", "walk",
+             "invalidate", "fault"],
+            [[r["config"], size_name(r["page"]), r["levels"]] +
+             ["%.0f" % r[k] for k in ("tlb-hit", "walk", "invalidate",
+                                      "fault")] for r in micro]))
+    if scale:
+        rows = []
+        for name in sorted(scale):
+            for job, s in scale[name].items():
+                rows.append([name, job_name(job), "%.0f" % s["median"],
+                             "%.0f" % s.get("cpu_us_per_mib", 0),
+                             "%.0f" % s.get("walks_per_mib", 0),
+                             "%.0f" % (100 * s.get("hit_rate", 0)),
+                             "%.0f" % s.get("invalidations_per_mib", 0)])
+        print(rst_table(["configuration", "job", "MiB/s", "CPU us/MiB",
+                         "walks/MiB", "hits %", "inval/MiB"], rows))
+
+
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("what", choices=["dma", "scale", "micro"])
-    ap.add_argument("--qemu", required=True)
+    ap.add_argument("what", choices=["dma", "scale", "micro", "rst"])
+    ap.add_argument("--qemu")
     ap.add_argument("--out", required=True)
     ap.add_argument("--kernel")
     ap.add_argument("--initrd")
@@ -523,7 +582,8 @@ def main():
     ap.add_argument("--count", type=int, default=200000)
     args = ap.parse_args()
     os.makedirs(args.out, exist_ok=True)
-    {"dma": cmd_dma, "scale": cmd_scale, "micro": cmd_micro}[args.what](args)
+    {"dma": cmd_dma, "scale": cmd_scale, "micro": cmd_micro,
+     "rst": cmd_rst}[args.what](args)
 
 
 if __name__ == "__main__":
