@@ -109,7 +109,7 @@ def stop(proc):
 #
 
 # name: (machine, DART?, kernel arguments, QEMU options)
-def machine_config(name, ndisks=1, extra_qemu=()):
+def machine_config(name, ndisks=1, extra_qemu=(), kernel=None):
     dart = name.startswith("dart")
     append = "iommu.strict=1"
     if name.endswith(("bypass", "passthrough")):
@@ -126,7 +126,7 @@ def machine_config(name, ndisks=1, extra_qemu=()):
         qemu += ["-drive", "if=none,id=d%d,format=raw,file=@disk%d@" % (i, i),
                  "-device", "virtio-blk-pci,addr=%d.0,drive=d%d" % (4 + i, i)]
     return {"machine": machine, "dart": dart, "append": append,
-            "qemu": qemu, "ndisks": ndisks}
+            "qemu": qemu, "ndisks": ndisks, "kernel": kernel}
 
 
 def cpu_seconds(pid):
@@ -150,7 +150,7 @@ def run_guest(args, cfg, jobs, name):
               (cfg["append"], ",".join(jobs), args.secs, cfg["ndisks"]))
     proc, qmp_path = start_qemu(args, work, name, [
         "-M", cfg["machine"], "-cpu", "cortex-a76", "-smp", "2", "-m", "1G",
-        "-kernel", args.kernel, "-initrd", args.initrd,
+        "-kernel", cfg["kernel"] or args.kernel, "-initrd", args.initrd,
         "-append", append,
         "-chardev", "socket,id=ser,path=%s,server=on,wait=on" % serial,
         "-serial", "chardev:ser"] + qemu)
@@ -397,6 +397,11 @@ def cmd_scale(args):
             ("page4k-translate", machine_config("dart-translate",
                                                 extra_qemu=page4k))):
         configs.append((name, cfg, ["read:4096"] + reads))
+    if args.kernel4k:
+        configs.append(("kernel4k-page4k-translate",
+                        machine_config("dart-translate", extra_qemu=page4k,
+                                       kernel=args.kernel4k),
+                        ["read:4096"] + reads))
     # No lazy (iommu.strict=0) variant: Linux's apple-dart driver has no
     # IOMMU_CAP_DEFERRED_FLUSH, so its DMA domains are strict regardless.
     for name, cfg in (
@@ -438,13 +443,16 @@ def print_scale_table(res, reads, big):
             print("  %d disk%s  translate %s bypass %s%s" % (
                 n, "s" if n > 1 else " ", mibs_col(t, b), mibs_col(b, b),
                 stat_cols(t)))
-    print("\nDART page size (same 16 KiB kernel), translating; ratio to"
-          " 16 KiB pages")
+    print("\nDART page size (kernel page size: 16 KiB unless named),"
+          " translating; ratio to 16 KiB pages")
     for job in ["read:4096"] + reads:
         base = res.get("page16k-translate", {}).get(job)
-        for name in ("page16k-translate", "page4k-translate"):
+        for name in ("page16k-translate", "page4k-translate",
+                     "kernel4k-page4k-translate"):
+            if name not in res:
+                continue
             s = res.get(name, {}).get(job)
-            print("  %-12s %-18s %s%s" % (job_name(job), name,
+            print("  %-12s %-26s %s%s" % (job_name(job), name,
                                           mibs_col(s, base), stat_cols(s)))
     print("\n32 MiB blocks (more than the TLB's 16 MiB reach) against 1 MiB;"
           " ratio to bypass")
@@ -573,6 +581,7 @@ def main():
     ap.add_argument("--out", required=True)
     ap.add_argument("--kernel")
     ap.add_argument("--initrd")
+    ap.add_argument("--kernel4k", help="a 4 KiB page kernel (scale)")
     ap.add_argument("--disk", dest="disks", action="append", default=[])
     ap.add_argument("--only", help="comma-separated configurations")
     ap.add_argument("--jobs", help="comma-separated OP:BLOCK_BYTES (dma)")
