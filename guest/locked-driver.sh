@@ -20,6 +20,7 @@ ld_dart_ttbr() {
 # The address of the table TTBR0 of stream $1 of the DART at $2 names
 ld_dart_table() {
     t=$(ld_dart_ttbr "$1" "$2")
+    dart_layout "$(dart_compat "$2")"     # the subshell's is gone
     printf '0x%x\n' $(((t & DART_TTBR_ADDR_MASK) << 12))
 }
 
