@@ -40,21 +40,10 @@ gen=${2:-t8103}
 qemu="$top/build/qemu-system-aarch64"
 name="locked-driver-$scenario-$gen"
 
-. "$top/scripts/dart-gens.sh"
-dart_gen "$gen" ||
-    { echo "linux-locked-driver-test: unknown DART generation $gen" >&2; exit 2; }
-gen_opts=$DART_MACHINE translate=$DART_TRANSLATE
 work="$top/build/linux-$name"
-
-. "$top/scripts/tap.sh"
-
-kernel=${KERNEL_IMAGE:-$("$top/scripts/build-kernel.sh" 7.2 16 "$top/guest/linux/7.2")} ||
-    { echo "not ok 1 - $name: kernel build"; exit 1; }
-initrd=$("$top/scripts/build-initramfs.sh") ||
-    { echo "not ok 1 - $name: initramfs build"; exit 1; }
-rm -rf "$work"
-mkdir -p "$work"
-log="$work/console.log"
+. "$top/scripts/boot-test.sh"
+boot_test_setup "$gen" 7.2 16 "$top/guest/linux/7.2"
+gen_opts=$DART_MACHINE translate=$DART_TRANSLATE
 trace="$work/trace.log"
 
 qmp() { "$top/scripts/qmp.py" "$work/qmp.sock" "$@"; }

@@ -30,24 +30,11 @@ qemu="$top/build/qemu-system-aarch64"
 name="linux-$series-locked-$scenario"
 [ "$gen" = t8103 ] || name="$name-$gen"
 
-# The DART generation: machine options, lock register value, TCR
-. "$top/scripts/dart-gens.sh"
-dart_gen "$gen" ||
-    { echo "linux-locked-test: unknown DART generation $gen" >&2; exit 2; }
+. "$top/scripts/boot-test.sh"
+boot_test_setup "$gen" "$series" 16
 # ERROR for a NO_PMD fault of stream 3, in the layout's encoding
 no_pmd_sid3=$(printf '0x%08x' \
     $((1 << 31 | 3 << DART_ERROR_SID_SHIFT | DART_ERROR_NO_PMD)))
-work="$top/build/$name"
-
-. "$top/scripts/tap.sh"
-
-kernel=$("$top/scripts/build-kernel.sh" "$series" 16) ||
-    { echo "not ok 1 - $name: kernel build"; exit 1; }
-initrd=$("$top/scripts/build-initramfs.sh") ||
-    { echo "not ok 1 - $name: initramfs build"; exit 1; }
-rm -rf "$work"
-mkdir -p "$work"
-log="$work/console.log"
 
 case $scenario in
 pcie)

@@ -17,20 +17,9 @@ gen=${2:-t8103}
 qemu="$top/build/qemu-system-aarch64"
 name="linux-$series-stress"
 [ "$gen" = t8103 ] || name="$name-$gen"
-work="$top/build/$name"
 
-. "$top/scripts/dart-gens.sh"
-dart_gen "$gen" ||
-    { echo "linux-stress-test: unknown DART generation $gen" >&2; exit 2; }
-. "$top/scripts/tap.sh"
-
-kernel=$("$top/scripts/build-kernel.sh" "$series" 16) ||
-    { echo "not ok 1 - $name: kernel build"; exit 1; }
-initrd=$("$top/scripts/build-initramfs.sh") ||
-    { echo "not ok 1 - $name: initramfs build"; exit 1; }
-rm -rf "$work"
-mkdir -p "$work"
-log="$work/console.log"
+. "$top/scripts/boot-test.sh"
+boot_test_setup "$gen" "$series" 16
 head -c $((16 * 1024 * 1024)) /dev/urandom > "$work/read.img"
 read_sha=$(sha256sum "$work/read.img" | cut -d' ' -f1)
 truncate -s 8M "$work/write.img"

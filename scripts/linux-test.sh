@@ -20,10 +20,6 @@ qemu="$top/build/qemu-system-aarch64"
 name="linux-$series-${page_kb}k"
 [ "$gen" = t8103 ] || name="$name-$gen"
 
-# What the driver must print and program for this generation
-. "$top/scripts/dart-gens.sh"
-dart_gen "$gen" ||
-    { echo "linux-test: unknown DART generation $gen" >&2; exit 2; }
 # Linux 6.12 has no four-level tables: with a 42-bit VA its io-pgtable
 # cannot build a domain, so streams stay blocked. Its disks would hang
 # the boot in their partition scan; that run boots with edu alone.
@@ -31,9 +27,6 @@ no_dma=
 case $series:$gen in
 6.*:t8110-va42) no_dma=1 ;;
 esac
-work="$top/build/$name"
-
-. "$top/scripts/tap.sh"
 
 # Copy the console through, noting in $1 when the guest's first check
 # line went by.
@@ -47,13 +40,9 @@ stamp_first_check() {
     done
 }
 
-kernel=$("$top/scripts/build-kernel.sh" "$series" "$page_kb") ||
-    { echo "not ok 1 - $name: kernel build"; exit 1; }
-initrd=$("$top/scripts/build-initramfs.sh") ||
-    { echo "not ok 1 - $name: initramfs build"; exit 1; }
-
-rm -rf "$work"
-mkdir -p "$work"
+# What the driver must print and program for this generation: DART_*
+. "$top/scripts/boot-test.sh"
+boot_test_setup "$gen" "$series" "$page_kb"
 head -c $((4 * 1024 * 1024)) /dev/urandom > "$work/read.img"
 read_sha=$(sha256sum "$work/read.img" | cut -d' ' -f1)
 truncate -s 2M "$work/write.img"

@@ -29,20 +29,9 @@ patches=${4:-}
 qemu="$top/build/qemu-system-aarch64"
 name="linux-$series-tools-$scenario"
 [ "$gen" = t8103 ] || name="$name-$gen"
-work="$top/build/$name"
 
-. "$top/scripts/dart-gens.sh"
-dart_gen "$gen" ||
-    { echo "linux-tools-test: unknown DART generation $gen" >&2; exit 2; }
-. "$top/scripts/tap.sh"
-
-kernel=$("$top/scripts/build-kernel.sh" "$series" 16 ${patches:+"$patches"}) ||
-    { echo "not ok 1 - $name: kernel build"; exit 1; }
-initrd=$("$top/scripts/build-initramfs.sh") ||
-    { echo "not ok 1 - $name: initramfs build"; exit 1; }
-rm -rf "$work"
-mkdir -p "$work"
-log="$work/console.log"
+. "$top/scripts/boot-test.sh"
+boot_test_setup "$gen" "$series" 16 "$patches"
 
 qmp() { "$top/scripts/qmp.py" "$work/qmp.sock" "$@"; }
 qom_get() {     # qom_get QOM-PATH PROPERTY

@@ -1,0 +1,30 @@
+# What every Linux boot test does before it boots. Source it, set $top and
+# $name (the suite's name, the prefix of its TAP lines), then call
+#
+#   boot_test_setup GEN SERIES PAGE_KB [PATCH_DIR]
+#
+# which picks DART generation GEN (scripts/dart-gens.sh: DART_*), loads
+# the TAP helpers (scripts/tap.sh), builds or finds the kernel (Debian's
+# linux-source-SERIES with PAGE_KB pages and the patches in PATCH_DIR, or
+# $KERNEL_IMAGE) and the initramfs ($kernel, $initrd), and gives the test
+# an empty $work (build/$name unless set) with $log in it.
+# shellcheck shell=bash
+# shellcheck disable=SC2034,SC2154 # $top and $name are the caller's; what it sets is for it
+
+boot_test_setup() {
+    local gen=$1 series=$2 page_kb=$3 patches=${4:-}
+
+    . "$top/scripts/dart-gens.sh"
+    dart_gen "$gen" ||
+        { echo "$name: unknown DART generation $gen" >&2; exit 2; }
+    . "$top/scripts/tap.sh"
+    kernel=${KERNEL_IMAGE:-$("$top/scripts/build-kernel.sh" "$series" \
+                            "$page_kb" ${patches:+"$patches"})} ||
+        { echo "not ok 1 - $name: kernel build"; exit 1; }
+    initrd=$("$top/scripts/build-initramfs.sh") ||
+        { echo "not ok 1 - $name: initramfs build"; exit 1; }
+    work=${work:-$top/build/$name}
+    rm -rf "$work"
+    mkdir -p "$work"
+    log="$work/console.log"
+}
