@@ -17,12 +17,12 @@
  *   walk         a TLB miss: the walk of every level, and caching it
  *   invalidate   a TLB invalidation of one stream
  *   fault        a DMA to an unmapped address, recorded as a fault
- * The guest's registers are left as they were; statistics and the
- * fault registers are restored afterwards.
+ * The guest's registers and the statistics are restored afterwards; the
+ * stream's TLB ends up invalidated, as after any guest invalidation.
  */
 
 #include "qemu/osdep.h"
-#include "qemu/cutils.h"
+#include "qemu/keyval.h"
 #include "qemu/timer.h"
 #include "qapi/error.h"
 #include "hw/irq.h"
@@ -40,30 +40,18 @@ typedef struct DartBenchArgs {
 static bool dart_bench_parse(AppleDARTState *s, const char *spec,
                              DartBenchArgs *a, Error **errp)
 {
-    g_auto(GStrv) parts = g_strsplit(spec, ",", -1);
-    bool ok = true;
+    g_autoptr(QDict) args = keyval_parse(spec, NULL, NULL, NULL);
+    bool ok = args &&
+              apple_dart_arg_u64(args, "stream", &a->stream) &&
+              apple_dart_arg_u64(args, "iova", &a->iova) &&
+              apple_dart_arg_u64(args, "unmapped", &a->unmapped);
 
-    *a = (DartBenchArgs) { .stream = UINT64_MAX, .count = 100000 };
-    for (char **p = parts; *p && ok; p++) {
-        g_auto(GStrv) kv = g_strsplit(*p, "=", 2);
-        uint64_t *field = NULL;
-
-        if (!kv[0] || !kv[1]) {
-            ok = false;
-            break;
-        }
-        if (!strcmp(kv[0], "stream")) {
-            field = &a->stream;
-        } else if (!strcmp(kv[0], "iova")) {
-            field = &a->iova;
-        } else if (!strcmp(kv[0], "unmapped")) {
-            field = &a->unmapped;
-        } else if (!strcmp(kv[0], "count")) {
-            field = &a->count;
-        }
-        ok = field && !qemu_strtou64(kv[1], NULL, 0, field);
+    a->count = 100000;
+    if (ok && qdict_haskey(args, "count")) {
+        ok = apple_dart_arg_u64(args, "count", &a->count);
     }
-    if (!ok || a->stream >= s->geo.num_streams || !a->count ||
+    if (!ok || qdict_size(args) != 3 + qdict_haskey(args, "count") ||
+        a->stream >= s->geo.num_streams || !a->count ||
         a->count > 100000000) {
         error_setg(errp, "x-microbench takes stream=N,iova=ADDR,"
                    "unmapped=ADDR[,count=N] with N below %u and count 1 to"
@@ -96,7 +84,7 @@ void apple_dart_microbench(AppleDARTState *s, const char *spec,
     AppleDARTRegs saved_regs = s->regs;
     uint64_t saved[] = {
         s->stat_walks, s->stat_tlb_hits, s->stat_faults,
-        s->stat_invalidations,
+        s->stat_invalidations, s->stat_redundant_invalidations,
     };
     IOMMUTLBEntry probe;
     double hit, walk_inv, inv, fault;
@@ -131,6 +119,7 @@ void apple_dart_microbench(AppleDARTState *s, const char *spec,
     s->stat_tlb_hits = saved[1];
     s->stat_faults = saved[2];
     s->stat_invalidations = saved[3];
+    s->stat_redundant_invalidations = saved[4];
     qemu_set_irq(s->irq, !!(s->regs.error & s->gen->regs->error_flag));
 
     d = qdict_new();

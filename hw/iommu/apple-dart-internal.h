@@ -10,11 +10,28 @@
 #define HW_IOMMU_APPLE_DART_INTERNAL_H
 
 #include "hw/iommu/apple-dart.h"
+#include "qemu/cutils.h"
+#include "qobject/qdict.h"
+
+/*
+ * Key @key of @args (as keyval_parse() returns them) as a number; false
+ * if it is not there or not a number.
+ */
+static inline bool apple_dart_arg_u64(QDict *args, const char *key,
+                                      uint64_t *val)
+{
+    const char *str = qdict_get_try_str(args, key);
+
+    return str && !qemu_strtou64(str, NULL, 0, val);
+}
 
 /* apple-dart.c */
 
 /* Whether TTBR and TCR are locked. */
 bool apple_dart_is_locked(AppleDARTState *s);
+
+/* "none", "r", "w" or "rw" */
+const char *apple_dart_perm_name(IOMMUAccessFlags perm);
 
 /* What stream @sid's DMA does now: disabled, blocked, bypass, translate */
 const char *apple_dart_stream_mode_name(AppleDARTState *s, unsigned sid);

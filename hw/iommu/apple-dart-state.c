@@ -45,13 +45,6 @@ static void put_hex(QDict *d, const char *key, uint64_t val)
     qdict_put_str(d, key, str);
 }
 
-static const char *perm_str(int perm)
-{
-    static const char *const names[] = { "none", "r", "w", "rw" };
-
-    return names[perm & IOMMU_RW];
-}
-
 static void walk_close_range(DartStateWalk *w)
 {
     QDict *r;
@@ -70,7 +63,7 @@ static void walk_close_range(DartStateWalk *w)
     put_hex(r, "iova", w->iova);
     put_hex(r, "pa", w->pa);
     put_hex(r, "size", w->size);
-    qdict_put_str(r, "perm", perm_str(w->perm));
+    qdict_put_str(r, "perm", apple_dart_perm_name(w->perm));
     qlist_append(w->list, r);
 }
 

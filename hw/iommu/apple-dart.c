@@ -25,6 +25,9 @@
 #include "qemu/module.h"
 #include "qapi/error.h"
 #include "qemu/cutils.h"
+#include "qemu/keyval.h"
+#include "qapi/util.h"
+#include "qobject/qdict.h"
 #include "qemu/timer.h"
 #include "hw/irq.h"
 #include "hw/qdev-properties.h"
@@ -361,10 +364,15 @@ static bool dart_tlb_entry_current(AppleDARTState *s,
     return *mapped && dart_same_translation(e, now);
 }
 
-static const char *const perm_names[] = {
-    [IOMMU_NONE] = "none", [IOMMU_RO] = "r", [IOMMU_WO] = "w",
-    [IOMMU_RW] = "rw",
-};
+const char *apple_dart_perm_name(IOMMUAccessFlags perm)
+{
+    static const char *const names[] = {
+        [IOMMU_NONE] = "none", [IOMMU_RO] = "r", [IOMMU_WO] = "w",
+        [IOMMU_RW] = "rw",
+    };
+
+    return names[perm & IOMMU_RW];
+}
 
 /* Report, once per stream and page, a DMA served by a stale entry. */
 static void dart_check_stale_hit(AppleDARTState *s,
@@ -389,7 +397,7 @@ static void dart_check_stale_hit(AppleDARTState *s,
     s->stat_stale_reports++;
     now_str = mapped ? g_strdup_printf("pa 0x%" HWADDR_PRIx " perm %s",
                                        now.entry.translated_addr,
-                                       perm_names[now.entry.perm]) :
+                                       apple_dart_perm_name(now.entry.perm)) :
                        g_strdup("unmapped");
     trace_apple_dart_stale_tlb(s->trace_name, e->sid, e->entry.iova,
                                e->entry.translated_addr, e->entry.perm,
@@ -399,7 +407,7 @@ static void dart_check_stale_hit(AppleDARTState *s,
                   " hold (cached pa 0x%" HWADDR_PRIx " perm %s, tables now:"
                   " %s): missing TLB invalidate after an unmap/remap\n",
                   s->trace_name, e->sid, e->entry.iova,
-                  e->entry.translated_addr, perm_names[e->entry.perm],
+                  e->entry.translated_addr, apple_dart_perm_name(e->entry.perm),
                   now_str);
 }
 
@@ -438,11 +446,13 @@ static bool dart_lookup(AppleDARTState *s, unsigned sid, hwaddr iova,
             dart_check_stale_hit(s, e);
         }
         *out = *e;
-    } else if (s->stat_walks++, dart_walk(s, sid, iova, out, fault)) {
-        out->epoch = s->epoch[sid];
-        *dart_tlb_slot(s, sid, page) = *out;
     } else {
-        found = false;
+        s->stat_walks++;
+        found = dart_walk(s, sid, iova, out, fault);
+        if (found) {
+            out->epoch = s->epoch[sid];
+            *dart_tlb_slot(s, sid, page) = *out;
+        }
     }
     qemu_mutex_unlock(&s->lock);
     return found;
@@ -1200,50 +1210,37 @@ static void apple_dart_realize(DeviceState *dev, Error **errp)
  * raises the interrupt exactly as a faulting DMA would, to exercise a
  * driver's interrupt handler. KIND is one of fault_names[].
  */
+static const QEnumLookup fault_lookup = {
+    .array = fault_names,
+    .size = APPLE_DART_FAULT__MAX,
+};
+
 static bool dart_parse_fault(AppleDARTState *s, const char *spec,
                              unsigned *sid, hwaddr *iova,
                              AppleDARTFault *fault, Error **errp)
 {
-    g_auto(GStrv) parts = g_strsplit(spec, ",", -1);
-    uint64_t stream = UINT64_MAX, addr = 0;
+    g_autoptr(QDict) args = keyval_parse(spec, NULL, NULL, NULL);
+    uint64_t stream, addr;
     int kind = -1;
 
-    for (char **p = parts; *p; p++) {
-        const char *val = strchr(*p, '=');
-        size_t key_len = val ? val - *p : 0;
-
-        if (!val) {
-            break;
-        }
-        val++;
-        if (!strncmp(*p, "stream", key_len) && key_len == 6) {
-            if (qemu_strtou64(val, NULL, 0, &stream)) {
-                break;
-            }
-        } else if (!strncmp(*p, "iova", key_len) && key_len == 4) {
-            if (qemu_strtou64(val, NULL, 0, &addr)) {
-                break;
-            }
-        } else if (!strncmp(*p, "fault", key_len) && key_len == 5) {
-            for (kind = 0; kind < APPLE_DART_FAULT__MAX &&
-                 strcmp(val, fault_names[kind]); kind++) {
-                /* look it up */
-            }
-        } else {
-            break;
-        }
-        if (!p[1] && stream < s->geo.num_streams && kind >= 0 &&
-            kind < APPLE_DART_FAULT__MAX) {
-            *sid = stream;
-            *iova = addr;
-            *fault = kind;
-            return true;
-        }
+    if (args && qdict_size(args) == 3 &&
+        apple_dart_arg_u64(args, "stream", &stream) &&
+        apple_dart_arg_u64(args, "iova", &addr) &&
+        qdict_get_try_str(args, "fault")) {
+        kind = qapi_enum_parse(&fault_lookup,
+                               qdict_get_str(args, "fault"), -1, NULL);
     }
-    error_setg(errp, "inject-fault takes stream=N,iova=ADDR,fault=KIND with"
-               " N below %u and KIND no-ttbr, no-pgd, no-pmd, no-pte, read,"
-               " write or subpage, not '%s'", s->geo.num_streams, spec);
-    return false;
+    if (kind < 0 || stream >= s->geo.num_streams) {
+        error_setg(errp, "inject-fault takes stream=N,iova=ADDR,fault=KIND"
+                   " with N below %u and KIND no-ttbr, no-pgd, no-pmd,"
+                   " no-pte, read, write or subpage, not '%s'",
+                   s->geo.num_streams, spec);
+        return false;
+    }
+    *sid = stream;
+    *iova = addr;
+    *fault = kind;
+    return true;
 }
 
 static void dart_set_inject_fault(Object *obj, const char *value,
