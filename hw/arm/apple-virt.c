@@ -40,6 +40,8 @@
 #include "hw/sysbus.h"
 #include "hw/usb/xhci.h"
 #include "qobject/qlist.h"
+#include "qobject/qobject.h"
+#include "qom/qom-qobject.h"
 #include "system/device_tree.h"
 #include "system/reset.h"
 #include "system/system.h"
@@ -326,8 +328,31 @@ static void av_create_pcie(AppleVirtMachineState *avms, AppleDARTState *dart)
 static void av_create_display(AppleVirtMachineState *avms,
                               AppleDARTState *dart)
 {
+    static const char *const mode_props[] = { "width", "height", "stride",
+                                              "iova" };
     DeviceState *dev = qdev_new(TYPE_APPLE_VIRT_DISPLAY);
 
+    /*
+     * The mode is the boot framebuffer's, which firmware placed and
+     * mapped: a -global that changes it would be silently undone.
+     */
+    for (int i = 0; i < ARRAY_SIZE(mode_props); i++) {
+        ObjectProperty *p = object_property_find(OBJECT(dev), mode_props[i]);
+        QObject *cur = object_property_get_qobject(OBJECT(dev),
+                                                   mode_props[i],
+                                                   &error_abort);
+        bool set = !qobject_is_equal(p->defval, cur);
+
+        qobject_unref(cur);
+        if (set) {
+            error_report("apple-virt: %s.%s cannot be set: the display"
+                         " scans out firmware's boot framebuffer, %ux%u"
+                         " at iova 0x%llx", TYPE_APPLE_VIRT_DISPLAY,
+                         mode_props[i], AV_FB_WIDTH, AV_FB_HEIGHT,
+                         AV_FB_IOVA);
+            exit(1);
+        }
+    }
     object_property_add_child(OBJECT(avms), "display", OBJECT(dev));
     qdev_prop_set_uint32(dev, "width", AV_FB_WIDTH);
     qdev_prop_set_uint32(dev, "height", AV_FB_HEIGHT);

@@ -1188,6 +1188,14 @@ static void apple_dart_realize(DeviceState *dev, Error **errp)
                    " other");
         return;
     }
+    /* longer than any driver waits is busy-stuck's job, and ns overflow */
+    if (s->busy_reads > APPLE_DART_BUSY_READS_MAX ||
+        s->busy_ns > APPLE_DART_BUSY_NS_MAX) {
+        error_setg(errp, "busy-reads must be at most %u and busy-ns at most"
+                   " %" PRIu64 " (10 s); busy-stuck=on never finishes",
+                   APPLE_DART_BUSY_READS_MAX, APPLE_DART_BUSY_NS_MAX);
+        return;
+    }
     s->geo.gen = gen;
     s->geo.levels = apple_dart_levels_for(gen, s->geo.page_shift, s->ias);
 
@@ -1251,6 +1259,11 @@ static void dart_set_inject_fault(Object *obj, const char *value,
     unsigned sid;
     hwaddr iova;
 
+    if (!DEVICE(obj)->realized) {
+        error_setg(errp, "inject-fault: the DART is not running yet; set it"
+                   " with qom-set");
+        return;
+    }
     if (dart_parse_fault(s, value, &sid, &iova, &fault, errp)) {
         trace_apple_dart_fault_injected(s->trace_name, sid, iova,
                                         fault_names[fault]);
@@ -1260,6 +1273,11 @@ static void dart_set_inject_fault(Object *obj, const char *value,
 
 static void dart_set_microbench(Object *obj, const char *value, Error **errp)
 {
+    if (!DEVICE(obj)->realized) {
+        error_setg(errp, "x-microbench: the DART is not running yet; set it"
+                   " with qom-set");
+        return;
+    }
     apple_dart_microbench(APPLE_DART(obj), value, errp);
 }
 

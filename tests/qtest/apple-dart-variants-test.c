@@ -15,6 +15,7 @@
  */
 
 #include "qemu/osdep.h"
+#include "qobject/qlist.h"
 #include "apple-dart-qtest.h"
 
 #define SID                 ADT_SID
@@ -360,6 +361,177 @@ static void test_bad_options(void)
     adt_assert_bad_options(cases, ARRAY_SIZE(cases));
 }
 
+/*
+ * Every option of the machine and every property of our devices has a
+ * bad value here, and test_every_property_has_a_bad_value() fails when a
+ * new one is added without one. Read-only properties (stat-*, state,
+ * dart-firmware) are covered by "is not writable".
+ */
+typedef struct AppleDartBadValue {
+    const char *owner;          /* "machine", "dart" or "display" */
+    const char *prop;
+    AppleDartBadOption option;
+} AppleDartBadValue;
+
+#define DART_GLOBAL "-M apple-virt -global apple-dart."
+#define DISP_GLOBAL "-M apple-virt -global apple-virt-display."
+
+static const AppleDartBadValue bad_values[] = {
+    { "machine", "dart", { "-M apple-virt,dart=m5", "not 'm5'" } },
+    { "machine", "dart-va-bits",
+      { "-M apple-virt,dart-va-bits=wide", "dart-va-bits" } },
+    { "machine", "dart-check-stale-tlb",
+      { "-M apple-virt,dart-check-stale-tlb=2", "dart-check-stale-tlb" } },
+    { "machine", "dart-firmware",
+      { "-M apple-virt,dart-firmware=x", "is not writable" } },
+    { "machine", "pcie-dart-preset",
+      { "-M apple-virt,pcie-dart-preset=all", "pcie-dart-preset" } },
+    { "machine", "pcie-dart-locked",
+      { "-M apple-virt,pcie-dart-locked=yes", "pcie-dart-locked=on needs" } },
+    { "machine", "pcie-dart-preset-streams",
+      { "-M apple-virt,pcie-dart-preset=empty,pcie-dart-preset-streams=-1",
+        "dart-pcie has only streams 0xffff" } },
+    { "machine", "usb-dart-preset",
+      { "-M apple-virt,usb-dart-preset=", "usb-dart-preset" } },
+    { "machine", "usb-dart-locked",
+      { "-M apple-virt,usb-dart-locked=2", "usb-dart-locked" } },
+    { "machine", "usb-dart-preset-streams",
+      { "-M apple-virt,usb-dart-preset-streams=0x1g",
+        "usb-dart-preset-streams" } },
+    { "machine", "disp-dart-preset",
+      { "-M apple-virt,disp-dart-preset=fw", "disp-dart-preset" } },
+    { "machine", "disp-dart-locked",
+      { "-M apple-virt,disp-dart-locked=of", "disp-dart-locked" } },
+    { "machine", "disp-dart-preset-streams",
+      { "-M apple-virt,disp-dart-preset-streams=0x10000",
+        "dart-disp has only streams 0xffff" } },
+
+    { "dart", "page-size", { DART_GLOBAL "page-size=0", "not 0" } },
+    { "dart", "bypass", { DART_GLOBAL "bypass=2", "bypass" } },
+    { "dart", "dma-memory", { DART_GLOBAL "dma-memory=/x", "'/x' not found" } },
+    { "dart", "num-streams",
+      { DART_GLOBAL "num-streams=1", "num-streams, va-bits and pa-bits"
+        " cannot change them" } },
+    { "dart", "va-bits",
+      { "-M apple-virt,dart=t8110 -global apple-dart.va-bits=64",
+        "va-bits must be 32 to 47, not 64" } },
+    { "dart", "pa-bits",
+      { "-M apple-virt,dart=t8110 -global apple-dart.pa-bits=0x",
+        "pa-bits" } },
+    { "dart", "check-stale-tlb",
+      { DART_GLOBAL "check-stale-tlb=1", "check-stale-tlb" } },
+    { "dart", "busy-reads",
+      { DART_GLOBAL "busy-reads=1000001", "busy-reads must be at most" } },
+    { "dart", "busy-ns",
+      { DART_GLOBAL "busy-ns=-1", "busy-ns at most 10000000000" } },
+    { "dart", "busy-stuck", { DART_GLOBAL "busy-stuck=sometimes",
+                              "busy-stuck" } },
+    { "dart", "inject-fault", { DART_GLOBAL "inject-fault=stream=0,iova=0,"
+                                "fault=read", "not running yet" } },
+    { "dart", "x-microbench", { DART_GLOBAL "x-microbench=stream=0,iova=0,"
+                                "unmapped=0", "not running yet" } },
+
+    { "display", "dma", { DISP_GLOBAL "dma=/x", "'/x' not found" } },
+    { "display", "width", { DISP_GLOBAL "width=0", "width cannot be set" } },
+    { "display", "height", { DISP_GLOBAL "height=99999",
+                             "height cannot be set" } },
+    { "display", "stride", { DISP_GLOBAL "stride=3", "stride cannot be set" } },
+    { "display", "iova", { DISP_GLOBAL "iova=0x3", "iova cannot be set" } },
+};
+
+/* Our own properties of @type: those its QOM ancestor @base has not. */
+static GStrv own_properties(QTestState *qts, const char *type,
+                            const char *base)
+{
+    g_autoptr(GHashTable) inherited = g_hash_table_new_full(g_str_hash,
+                                                            g_str_equal,
+                                                            g_free, NULL);
+    g_autoptr(GPtrArray) own = g_ptr_array_new();
+    QDict *r;
+    QListEntry *e;
+
+    r = qtest_qmp(qts, "{'execute': 'qom-list-properties',"
+                  " 'arguments': {'typename': %s}}", base);
+    QLIST_FOREACH_ENTRY(qdict_get_qlist(r, "return"), e) {
+        const char *name = qdict_get_str(qobject_to(QDict, e->value), "name");
+
+        g_hash_table_add(inherited, g_strdup(name));
+    }
+    qobject_unref(r);
+    r = qtest_qmp(qts, "{'execute': 'qom-list-properties',"
+                  " 'arguments': {'typename': %s}}", type);
+    QLIST_FOREACH_ENTRY(qdict_get_qlist(r, "return"), e) {
+        const char *name = qdict_get_str(qobject_to(QDict, e->value), "name");
+
+        /* link properties' legacy twins, and child memory regions */
+        if (!g_hash_table_contains(inherited, name) &&
+            !g_str_has_prefix(name, "legacy-") && !strchr(name, '[')) {
+            g_ptr_array_add(own, g_strdup(name));
+        }
+    }
+    qobject_unref(r);
+    g_assert_cmpuint(own->len, >, 0);
+    g_ptr_array_add(own, NULL);
+    return (GStrv)g_ptr_array_free(g_steal_pointer(&own), false);
+}
+
+static const AppleDartBadValue *bad_value_for(const char *owner,
+                                              const char *prop)
+{
+    for (int i = 0; i < ARRAY_SIZE(bad_values); i++) {
+        if (!strcmp(bad_values[i].owner, owner) &&
+            !strcmp(bad_values[i].prop, prop)) {
+            return &bad_values[i];
+        }
+    }
+    return NULL;
+}
+
+static void test_every_property_has_a_bad_value(void)
+{
+    static const struct {
+        const char *owner, *type, *base, *global;
+    } owners[] = {
+        { "machine", "apple-virt-machine", "machine", NULL },
+        { "dart", "apple-dart-t8110", "sys-bus-device", "apple-dart" },
+        { "display", "apple-virt-display", "sys-bus-device",
+          "apple-virt-display" },
+    };
+    QTestState *qts = qtest_init("-M apple-virt");
+    unsigned tested = 0, from_table = 0;
+
+    for (int i = 0; i < ARRAY_SIZE(owners); i++) {
+        g_auto(GStrv) props = own_properties(qts, owners[i].type,
+                                             owners[i].base);
+
+        for (char **p = props; *p; p++) {
+            const AppleDartBadValue *v = bad_value_for(owners[i].owner, *p);
+            g_autofree char *args = NULL;
+
+            if (v) {
+                adt_assert_bad_option(&v->option);
+                from_table++;
+            } else if (owners[i].global && (g_str_has_prefix(*p, "stat-") ||
+                                            !strcmp(*p, "state"))) {
+                args = g_strdup_printf("-M apple-virt -global %s.%s=1",
+                                       owners[i].global, *p);
+                adt_assert_bad_option(&(AppleDartBadOption) {
+                    args, "is not writable" });
+            } else {
+                g_test_message("%s property %s has no bad-value case",
+                               owners[i].type, *p);
+                g_test_fail();
+                continue;
+            }
+            tested++;
+        }
+    }
+    qtest_quit(qts);
+    /* and no case in the table names a property that does not exist */
+    g_assert_cmpuint(from_table, ==, ARRAY_SIZE(bad_values));
+    g_test_message("%u options and properties refused a bad value", tested);
+}
+
 int main(int argc, char **argv)
 {
     static const AppleDartTestCase every_gen[] = {
@@ -389,5 +561,7 @@ int main(int argc, char **argv)
     }
     adt_add_cases(adt_gen("t8103-usb4"), usb4, ARRAY_SIZE(usb4));
     qtest_add_func("/apple-dart/variants/bad-options", test_bad_options);
+    qtest_add_func("/apple-dart/variants/every-property-has-a-bad-value",
+                   test_every_property_has_a_bad_value);
     return g_test_run();
 }

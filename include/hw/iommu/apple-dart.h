@@ -30,6 +30,10 @@ OBJECT_DECLARE_TYPE(AppleDARTState, AppleDARTClass, APPLE_DART)
 #define APPLE_DART_TLB_BITS     10
 #define APPLE_DART_TLB_SIZE     (1u << APPLE_DART_TLB_BITS)
 
+/* the longest a busy-reads / busy-ns invalidation may stay BUSY */
+#define APPLE_DART_BUSY_READS_MAX   1000000u
+#define APPLE_DART_BUSY_NS_MAX      UINT64_C(10000000000)   /* 10 s */
+
 typedef struct AppleDARTLayoutOps AppleDARTLayoutOps;
 
 /*
