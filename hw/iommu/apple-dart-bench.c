@@ -17,6 +17,9 @@
  *   walk         a TLB miss: the walk of every level, and caching it
  *   invalidate   a TLB invalidation of one stream
  *   fault        a DMA to an unmapped address, recorded as a fault
+ *   dma-read     a 4 KiB DMA read through the stream, TLB warm
+ *   dma-fault    a refused 4 KiB DMA read: QEMU's core offers it to
+ *                translate() 4 bytes at a time, one fault in all
  * The guest's registers and the statistics are restored afterwards; the
  * stream's TLB ends up invalidated, as after any guest invalidation.
  */
@@ -29,6 +32,8 @@
 #include "qobject/qdict.h"
 #include "qobject/qjson.h"
 #include "apple-dart-internal.h"
+
+#define DART_BENCH_DMA_SIZE 4096
 
 typedef struct DartBenchArgs {
     uint64_t stream;
@@ -87,7 +92,9 @@ void apple_dart_microbench(AppleDARTState *s, const char *spec,
         s->stat_invalidations, s->stat_redundant_invalidations,
     };
     IOMMUTLBEntry probe;
-    double hit, walk_inv, inv, fault;
+    g_autofree uint8_t *buf = g_malloc(DART_BENCH_DMA_SIZE);
+    AddressSpace *as;
+    double hit, walk_inv, inv, fault, dma_read, dma_fault;
     QDict *d;
     g_autoptr(GString) json = NULL;
 
@@ -95,6 +102,7 @@ void apple_dart_microbench(AppleDARTState *s, const char *spec,
         return;
     }
     mr = IOMMU_MEMORY_REGION(apple_dart_stream_mr(s, a.stream));
+    as = apple_dart_stream_as(s, a.stream);
     imrc = IOMMU_MEMORY_REGION_GET_CLASS(mr);
     probe = imrc->translate(mr, a.iova, IOMMU_RO, 0);
     if (!(probe.perm & IOMMU_RO)) {
@@ -111,6 +119,14 @@ void apple_dart_microbench(AppleDARTState *s, const char *spec,
         imrc->translate(mr, a.iova, IOMMU_RO, 0);
     });
     fault = DART_BENCH(a.count, imrc->translate(mr, a.unmapped, IOMMU_RO, 0));
+    dma_read = DART_BENCH(DIV_ROUND_UP(a.count, 16),
+                          address_space_read(as, a.iova & ~0xfffULL,
+                                             MEMTXATTRS_UNSPECIFIED, buf,
+                                             DART_BENCH_DMA_SIZE));
+    dma_fault = DART_BENCH(DIV_ROUND_UP(a.count, 16),
+                           address_space_read(as, a.unmapped & ~0xfffULL,
+                                              MEMTXATTRS_UNSPECIFIED, buf,
+                                              DART_BENCH_DMA_SIZE));
 
     /* what the guest sees is as it was */
     s->regs = saved_regs;
@@ -132,6 +148,8 @@ void apple_dart_microbench(AppleDARTState *s, const char *spec,
     dart_bench_put(d, "walk-ns10", walk_inv > inv ? walk_inv - inv : 0);
     dart_bench_put(d, "invalidate-ns10", inv);
     dart_bench_put(d, "fault-ns10", fault);
+    dart_bench_put(d, "dma-read-ns10", dma_read);
+    dart_bench_put(d, "dma-fault-ns10", dma_fault);
     json = qobject_to_json(QOBJECT(d));
     qobject_unref(d);
     g_free(s->microbench_result);

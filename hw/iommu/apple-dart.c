@@ -149,6 +149,57 @@ static void dart_tlb_flush_all(AppleDARTState *s)
     memset(s->epoch, 0, sizeof(s->epoch));
 }
 
+/*
+ * One fault per transaction. QEMU's memory core hands a DMA that its
+ * IOMMU refuses to the unassigned region in chunks of at most 4 bytes
+ * and translates each again, so a refused 4 KiB read arrives as 1024
+ * translations; the DART reports one fault for it. A stream remembers
+ * the last chunk of its faulting transaction (address, access and a
+ * valid bit, in one word: translations run in several threads), and a
+ * translation of the next chunk of the same page is refused at once,
+ * without a walk or a second fault. Only page-wide faults start a run,
+ * and an invalidation, a TCR or TTBR write or a reset ends it.
+ */
+#define FAULT_RUN_VALID     BIT_ULL(63)
+#define FAULT_RUN_FLAG_SHIFT 61
+#define FAULT_RUN_ADDR_MASK MAKE_64BIT_MASK(0, 56)
+#define FAULT_RUN_MAX_CHUNK 8
+
+static uint64_t dart_fault_run_word(hwaddr addr, IOMMUAccessFlags flag)
+{
+    return FAULT_RUN_VALID | (uint64_t)flag << FAULT_RUN_FLAG_SHIFT | addr;
+}
+
+static void dart_fault_run_start(AppleDARTStream *st, hwaddr addr,
+                                 IOMMUAccessFlags flag)
+{
+    if (!(addr & ~FAULT_RUN_ADDR_MASK)) {
+        qatomic_set(&st->fault_run, dart_fault_run_word(addr, flag));
+    }
+}
+
+static void dart_fault_run_end(AppleDARTState *s, unsigned sid)
+{
+    if (s->streams[sid]) {
+        qatomic_set(&s->streams[sid]->fault_run, 0);
+    }
+}
+
+static bool dart_fault_run_continues(AppleDARTStream *st, hwaddr addr,
+                                     IOMMUAccessFlags flag, hwaddr page_mask)
+{
+    uint64_t run = qatomic_read(&st->fault_run);
+    hwaddr last = run & FAULT_RUN_ADDR_MASK;
+
+    if (run != dart_fault_run_word(last, flag) || addr <= last ||
+        addr - last > FAULT_RUN_MAX_CHUNK ||
+        (addr & ~page_mask) != (last & ~page_mask)) {
+        return false;
+    }
+    qatomic_set(&st->fault_run, dart_fault_run_word(addr, flag));
+    return true;
+}
+
 static void dart_notify_unmap(AppleDARTState *s, unsigned sid)
 {
     AppleDARTStream *st = s->streams[sid];
@@ -176,6 +227,7 @@ static void dart_invalidate_stream(AppleDARTState *s, unsigned sid)
     }
     dart_tlb_flush_stream(s, sid);
     qemu_mutex_unlock(&s->lock);
+    dart_fault_run_end(s, sid);
     dart_notify_unmap(s, sid);
 }
 
@@ -567,6 +619,10 @@ static IOMMUTLBEntry apple_dart_translate(IOMMUMemoryRegion *iommu,
     AppleDARTFault fault;
     AppleDARTMode mode;
 
+    if (flag != IOMMU_NONE &&
+        dart_fault_run_continues(st, addr, flag, dart_page_mask(s))) {
+        return ret;         /* the rest of a transaction that faulted */
+    }
     mode = dart_stream_mode(s, sid);
     if (mode == DART_MODE_BYPASS) {
         ret.translated_addr = ret.iova;
@@ -582,12 +638,16 @@ static IOMMUTLBEntry apple_dart_translate(IOMMUMemoryRegion *iommu,
     if (!dart_lookup(s, sid, addr, &t, &fault)) {
         if (flag != IOMMU_NONE) {
             dart_record_fault(s, sid, addr, fault);
+            dart_fault_run_start(st, addr, flag);
         }
         return ret;
     }
     fault = dart_check_access(s, &t, addr, flag, &ret);
     if (fault != APPLE_DART_FAULT__MAX) {
         dart_record_fault(s, sid, addr, fault);
+        if (t.sub_start == 0 && t.sub_end == APPLE_DART_PTE_SUBPAGE_MASK) {
+            dart_fault_run_start(st, addr, flag);
+        }
     }
     trace_apple_dart_translate(s->trace_name, sid, addr,
                                ret.translated_addr | (addr & ret.addr_mask),
@@ -1021,6 +1081,7 @@ static void dart_write_tcr(AppleDARTState *s, unsigned sid, uint32_t val)
                       s->trace_name, sid, val);
     }
     s->regs.tcr[sid] = val & r->tcr_writable;
+    dart_fault_run_end(s, sid);
     if ((s->regs.tcr[sid] & r->tcr_bypass_dart) && !s->bypass_supported) {
         qemu_log_mask(LOG_GUEST_ERROR, "%s: stream %u: bypass requested"
                       " but not supported\n", s->trace_name, sid);
@@ -1050,6 +1111,7 @@ static void apple_dart_write(void *opaque, hwaddr offset, uint64_t value,
     } else if (dart_decode_ttbr(s, offset, &sid, &idx)) {
         if (!dart_write_locked(s, "TTBR", sid, val)) {
             s->regs.ttbr[sid][idx] = val;
+            dart_fault_run_end(s, sid);
         }
     } else if (offset == A_PARAMS1 || offset == A_PARAMS2 ||
                offset == r->error_addr_lo || offset == r->error_addr_hi) {
@@ -1093,6 +1155,7 @@ static void apple_dart_reset_hold(Object *obj, ResetType type)
     g_hash_table_remove_all(s->stale_reported);
     qemu_mutex_unlock(&s->lock);
     for (unsigned sid = 0; sid < s->geo.num_streams; sid++) {
+        dart_fault_run_end(s, sid);
         dart_notify_unmap(s, sid);
     }
     trace_apple_dart_reset(s->trace_name);

@@ -56,6 +56,8 @@ typedef struct AppleDARTStream {
     AppleDARTState *dart;
     uint32_t sid;
     IOMMUNotifierFlag notifier_flags;
+    /* the faulting transaction in progress: see dart_fault_run_continues() */
+    uint64_t fault_run;
 } AppleDARTStream;
 
 /*
