@@ -317,6 +317,28 @@ static void dart_record_fault(AppleDARTState *s, unsigned sid, hwaddr iova,
  * Page table walk
  */
 
+/*
+ * Read the table entry at @addr, which must be in RAM (or ROM). A table
+ * the guest put in MMIO is refused rather than read: the read would run
+ * a device's register callback, with side effects, from inside a
+ * translation that may be on an iothread holding our lock.
+ */
+static bool dart_read_pte(AppleDARTState *s, hwaddr addr, uint64_t *pte)
+{
+    MemoryRegion *mr;
+    hwaddr xlat, len = APPLE_DART_PTE_SIZE;
+
+    RCU_READ_LOCK_GUARD();
+    mr = address_space_translate(&s->dma_as, addr, &xlat, &len, false,
+                                 MEMTXATTRS_UNSPECIFIED);
+    if (!memory_region_is_ram(mr) || len < APPLE_DART_PTE_SIZE ||
+        (addr & (APPLE_DART_PTE_SIZE - 1))) {
+        return false;
+    }
+    *pte = ldq_le_p((uint8_t *)memory_region_get_ram_ptr(mr) + xlat);
+    return true;
+}
+
 /* The fault for a missing entry in the table of @level (0: the leaf). */
 static const AppleDARTFault dart_missing_entry_fault[] = {
     APPLE_DART_FAULT_NO_PTE, APPLE_DART_FAULT_NO_PMD, APPLE_DART_FAULT_NO_PGD,
@@ -351,18 +373,15 @@ static bool dart_walk(AppleDARTState *s, unsigned sid, hwaddr iova,
     for (int level = geo.levels - 1; level >= 0; level--) {
         hwaddr pte_addr = table + APPLE_DART_PTE_SIZE *
                           apple_dart_pt_index(&geo, iova, level);
-        MemTxResult res;
 
-        pte = address_space_ldq_le(&s->dma_as, pte_addr,
-                                   MEMTXATTRS_UNSPECIFIED, &res);
-        trace_apple_dart_walk(s->trace_name, sid, iova, level, pte_addr, pte);
-        if (res != MEMTX_OK) {
+        if (!dart_read_pte(s, pte_addr, &pte)) {
             qemu_log_mask(LOG_GUEST_ERROR,
                           "%s: stream %u: page table at 0x%" HWADDR_PRIx
-                          " for iova 0x%" HWADDR_PRIx " is not in memory\n",
+                          " for iova 0x%" HWADDR_PRIx " is not in RAM\n",
                           s->trace_name, sid, pte_addr, iova);
             pte = 0;
         }
+        trace_apple_dart_walk(s->trace_name, sid, iova, level, pte_addr, pte);
         if (!(pte & APPLE_DART_PTE_VALID)) {
             *fault = dart_missing_entry_fault[level];
             return false;

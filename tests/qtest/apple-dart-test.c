@@ -420,6 +420,23 @@ static void test_bad_tables(AppleDartTest *c)
 }
 
 /*
+ * Tables are read from RAM only. A top table in edu's register page
+ * would read as valid entries (edu answers 8-byte reads below 0x80 with
+ * all ones) and lead the walk to a leaf table outside RAM, a missing
+ * PTE; refused, the top table's entry is what is missing.
+ */
+static void test_table_in_mmio(AppleDartTest *c)
+{
+    adt_set_ttbr(c, SID, 0, c->edu.bar.addr);
+    adt_wr(c, adt_tcr(c, SID), apple_dart_tcr_translate(&c->geo));
+    adt_flush(c, SID);
+    adt_dma_from(c, 0x4000);
+    adt_assert_fault(c, APPLE_DART_FAULT_NO_PMD, SID, 0x4000);
+    /* and edu, whose registers were not read, still works */
+    adt_load_edu(c, 0x3c);
+}
+
+/*
  * A refused DMA is one fault however long it is (QEMU's core retries it
  * 4 bytes at a time); the first stays latched and the rest are counted.
  */
@@ -486,6 +503,7 @@ int main(int argc, char **argv)
         { "system-reset", test_system_reset },
         { "lock", test_lock },
         { "bad-tables", test_bad_tables },
+        { "table-in-mmio", test_table_in_mmio },
         { "fault-flood", test_fault_flood },
     };
 
