@@ -15,22 +15,25 @@
 # this fails. patches/series/MAINTAINERS is the entry the steps add to
 # QEMU's MAINTAINERS, patches/series/cover-letter the cover letter.
 #
-# Prints OUTDIR. The commits are also left in build/patches-git.
+# Prints OUTDIR. The commits are also left in the bare repository
+# OUTDIR.git (branch HEAD, tag "base" for QEMU's tree).
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
 . "$top/scripts/versions.sh"
 . "$top/scripts/cache-lock.sh"
-series="$top/patches/series"
+series=${PATCHES_SERIES:-$top/patches/series}     # (tests point elsewhere)
 out=${1:-$top/build/patches}
 overlay_dirs=(hw include tests docs configs)
 
 die() { echo "make-patches: $*" >&2; exit 1; }
 
-name=${GIT_AUTHOR_NAME:-$(git -C "$top" config user.name || true)}
-email=${GIT_AUTHOR_EMAIL:-$(git -C "$top" config user.email || true)}
-[ -n "$name" ] && [ -n "$email" ] ||
+# (set but empty, GIT_AUTHOR_NAME/EMAIL hide git's configuration)
+name=${GIT_AUTHOR_NAME-$(git -C "$top" config user.name || true)}
+email=${GIT_AUTHOR_EMAIL-$(git -C "$top" config user.email || true)}
+if [ -z "$name" ] || [ -z "$email" ]; then
     die "no git identity to sign off with: set git config user.name and user.email (or GIT_AUTHOR_NAME and GIT_AUTHOR_EMAIL)"
+fi
 ident="$name <$email>"
 # Commit dates from the project's last commit, so that the same sources
 # give the same series.
@@ -145,7 +148,7 @@ fi
 
 # No work tree: every step is made in the index (git apply --cached,
 # update-index, commit-tree), so nothing of QEMU's tree is checked out.
-repo="$top/build/patches-git"
+repo="${out%/}.git"
 rm -rf "$repo"
 git clone -q --bare --shared "$base" "$repo"
 export GIT_DIR="$repo"
