@@ -27,9 +27,11 @@ patches: setup
 	@scripts/make-patches.sh
 
 # The series' test of make check, plus a build of the applied tree at
-# every step and the qtests against it (build/patches-test).
+# every step, the qtests against it (build/patches-test) and QEMU's whole
+# manual of that tree, built with warnings as errors.
 check-patches: build
 	@scripts/patches-test.sh build
+	@scripts/docs-test.sh full
 
 # The DART against virt without an IOMMU and with an SMMUv3, its scaling
 # and its micro-benchmark (figures only; builds a second QEMU config).

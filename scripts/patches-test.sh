@@ -252,7 +252,13 @@ build_steps() {
         nice -n 10 ninja -C "$obj" -j 2 "${targets[@]}" >> "$log" 2>&1
         rc=$?
         [ $rc -ne 0 ] && tail -n 30 "$log" | sed 's/^/# /'
-        result $rc "step $i builds ($subject; $(tr '\n' ' ' < "$m" | cut -c1-40)...; $((SECONDS - start)) s)"
+        # (and meson did take the step's device configuration)
+        local want
+        while read -r want; do
+            grep -qx "$want" "$obj/aarch64-softmmu-config-devices.mak" ||
+                { echo "# the build has no $want"; rc=1; }
+        done < <(grep -o '^CONFIG_[A-Z_]*=y' "$m")
+        result $rc "step $i builds: $subject ($((SECONDS - start)) s)"
         rm -f "$m"
         [ $rc -eq 0 ] || return
     done
