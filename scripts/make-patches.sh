@@ -136,7 +136,7 @@ if [ ! -f "$base/apple-dart-base" ]; then
         GIT_DIR="$base.tmp" GIT_WORK_TREE="$pristine" git commit -q -m \
             "QEMU $(basename "$pristine") (Debian's qemu source package, patched)"
         GIT_DIR="$base.tmp" git tag base
-        GIT_DIR="$base.tmp" git gc -q --aggressive 2>/dev/null || true
+        GIT_DIR="$base.tmp" git gc -q
         touch "$base.tmp/apple-dart-base"
         rm -rf "$base"
         mv "$base.tmp" "$base"

@@ -199,25 +199,30 @@ main() {
 }
 
 # Configure and build the applied tree at each step, in one build
-# directory, incrementally: apple-virt's own device configuration from
-# the step that adds the machine on, before it the symbols the series
-# has so far. Then the qtests against the final build.
+# directory, incrementally. From the step that adds the machine on, the
+# project's configuration (apple-virt.mak): qemu-system-aarch64 and the
+# qtests the step has are built, from ccache mostly; then the qtests run
+# against the last step's build.
+# Before it, the configuration is the symbols the series has so far, and
+# the C files it has added are compiled (a whole build there would miss
+# ccache throughout: every object includes config-poison.h, which lists
+# the configuration's symbols).
 build_steps() {
     local tree=$1 obj="$work/qemu-build" mak=apple-virt-series
-    local commits c i=0
+    local commits c i=0 rc
     mapfile -t commits < <(git -C "$tree" rev-list --reverse base..HEAD)
-    local head
-    head=$(git -C "$tree" rev-parse HEAD)
     # ccache sees the same relative paths as in the project's build
     export CCACHE_DIR="$CACHE_DIR/ccache" CCACHE_BASEDIR="$work" CCACHE_NOHASHDIR=1
     export CCACHE_MAXSIZE=${CCACHE_MAXSIZE:-5G}
     [ -d /usr/lib/ccache ] && export PATH="/usr/lib/ccache:$PATH"
     unset LANG LANGUAGE LC_ALL LC_CTYPE LC_MESSAGES
+    local m="$tree/configs/devices/aarch64-softmmu/$mak.mak"
     for c in "${commits[@]}"; do
         i=$((i + 1))
         git -C "$tree" checkout -q "$c"
-        local m="$tree/configs/devices/aarch64-softmmu/$mak.mak"
+        local machine=0
         if grep -qx 'config APPLE_VIRT' "$tree/hw/arm/Kconfig"; then
+            machine=1
             cp "$top/configs/devices/aarch64-softmmu/apple-virt.mak" "$m"
         else
             : > "$m"
@@ -228,9 +233,8 @@ build_steps() {
                 fi
             done
         fi
-        local subject
+        local subject start=$SECONDS
         subject=$(git -C "$tree" log -1 --format=%s "$c")
-        local start=$SECONDS
         if [ ! -f "$obj/build.ninja" ]; then
             rm -rf "$obj" && mkdir -p "$obj"
             (cd "$obj" && "$tree/configure" --python=/usr/bin/python3 \
@@ -241,16 +245,36 @@ build_steps() {
                 --disable-docs --disable-tools --disable-install-blobs \
                 --enable-werror --enable-trace-backends=log) > "$log" 2>&1
         else
-            : > "$log"
+            # (meson runs again when Kconfig, meson.build or the .mak change)
+            nice -n 10 ninja -C "$obj" build.ninja > "$log" 2>&1
         fi
-        local targets=(qemu-system-aarch64)
-        if [ "$c" = "$head" ]; then
-            for t in "$tree"/tests/qtest/apple-dart*-test.c; do
-                targets+=("tests/qtest/$(basename "$t" .c)")
-            done
-        fi
-        nice -n 10 ninja -C "$obj" -j 2 "${targets[@]}" >> "$log" 2>&1
         rc=$?
+        local targets=() what
+        if [ $machine = 1 ]; then
+            targets=(qemu-system-aarch64)
+            what="qemu-system-aarch64"
+            for t in "$tree"/tests/qtest/apple-dart*-test.c; do
+                [ -f "$t" ] || continue
+                targets+=("tests/qtest/$(basename "$t" .c)")
+                what="qemu-system-aarch64 and the qtests"
+            done
+        else
+            local added
+            mapfile -t added < <(git -C "$tree" diff --name-only --diff-filter=A base "$c" -- '*.c')
+            mapfile -t targets < <(python3 - "$obj/compile_commands.json" "${added[@]}" <<'PY'
+import json, sys
+cmds = json.load(open(sys.argv[1]))
+for f in sys.argv[2:]:
+    outs = [e["output"] for e in cmds if e["file"] == "../qemu-src/" + f]
+    print("\n".join(outs) if outs else "missing-object-for-" + f)
+PY
+            )
+            what="the ${#added[@]} C files the series has added (${added[*]##*/})"
+        fi
+        if [ $rc -eq 0 ]; then
+            nice -n 10 ninja -C "$obj" -j 2 "${targets[@]}" >> "$log" 2>&1
+            rc=$?
+        fi
         [ $rc -ne 0 ] && tail -n 30 "$log" | sed 's/^/# /'
         # (and meson did take the step's device configuration)
         local want
@@ -258,10 +282,11 @@ build_steps() {
             grep -qx "$want" "$obj/aarch64-softmmu-config-devices.mak" ||
                 { echo "# the build has no $want"; rc=1; }
         done < <(grep -o '^CONFIG_[A-Z_]*=y' "$m")
-        result $rc "step $i builds: $subject ($((SECONDS - start)) s)"
-        rm -f "$m"
-        [ $rc -eq 0 ] || return
+        result $rc "step $i ($subject): builds $what ($((SECONDS - start)) s)"
+        [ $rc -eq 0 ] || break
     done
+    rm -f "$m"
+    [ $rc -eq 0 ] || return
     for t in "$tree"/tests/qtest/apple-dart*-test.c; do
         t=$(basename "$t" .c)
         QTEST_QEMU_BINARY="$obj/qemu-system-aarch64" "$obj/tests/qtest/$t" --tap -k > "$log" 2>&1
