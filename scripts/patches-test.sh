@@ -101,6 +101,11 @@ main() {
         return
     fi
 
+    git -C "$tree" diff --check base HEAD > "$log" 2>&1
+    rc=$?
+    sed 's/^/# /' "$log" | head -n 20
+    result $rc "no whitespace errors (git diff --check)"
+
     # --- checkpatch ------------------------------------------------------
     for p in "${patches[@]}"; do
         (cd "$tree" && perl scripts/checkpatch.pl "$p") > "$log" 2>&1
