@@ -200,7 +200,9 @@ main() {
     result $? "make-patches.sh refuses to sign off without an identity, in one line"
     rm -rf "$t"
 
-    [ "$mode" = build ] && build_steps "$tree"
+    if [ "$mode" = build ]; then
+        build_steps "$tree"
+    fi
 }
 
 # Configure and build the applied tree at each step, in one build
