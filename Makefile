@@ -1,7 +1,7 @@
 # apple-dart: a QEMU model of Apple's DART IOMMU and the apple-virt machine.
 # See README.md. Everything expensive is cached under ~/.cache/apple-dart.
 
-.PHONY: all build setup run check check-qtest bench clean distclean
+.PHONY: all build setup run check check-qtest check-patches patches bench clean distclean
 
 all: build
 
@@ -20,6 +20,18 @@ check: build
 
 check-qtest: build
 	@scripts/check.sh qtest
+
+# The project as a patch series for QEMU's tree, signed off with your git
+# identity: build/patches (see README).
+patches: setup
+	@scripts/make-patches.sh
+
+# The series' test of make check, plus a build of the applied tree at
+# every step, the qtests against it (build/patches-test) and QEMU's whole
+# manual of that tree, built with warnings as errors.
+check-patches: build
+	@scripts/patches-test.sh build
+	@scripts/docs-test.sh full
 
 # The DART against virt without an IOMMU and with an SMMUv3, its scaling
 # and its micro-benchmark (figures only; builds a second QEMU config).

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Run the project's tests against build/. With an argument, only that
 # suite. Prints one "<suite>: N passed, N failed" line per suite and a
-# total; exits non-zero if anything failed. Suites: qtest, dtb, linux.
+# total; exits non-zero if anything failed. Suites: qtest, dtb, patches,
+# docs, linux.
 set -uo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -75,6 +76,17 @@ if [ -z "$only" ] || [ "$only" = dtb ]; then
         dtb_opts+=("$DART_MACHINE")
     done
     run_tap dtb "$top/scripts/dtb-test.sh" "${dtb_opts[@]}"
+fi
+
+# The upstream series: written, applied with git am, checkpatch clean,
+# the tree we built (scripts/patches-test.sh).
+if [ -z "$only" ] || [ "$only" = patches ]; then
+    run_tap patches "$top/scripts/patches-test.sh"
+fi
+
+# Our docs pages, built by Sphinx with warnings as errors.
+if [ -z "$only" ] || [ "$only" = docs ]; then
+    run_tap docs "$top/scripts/docs-test.sh"
 fi
 
 # Linux boot tests: unmodified kernels built from Debian's sources.

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Point the DART model's driver-bug tools (docs/system/arm/apple-dart.rst,
+# Point the DART model's driver-bug tools (docs/specs/apple-dart.rst,
 # "Finding driver bugs") at a Linux driver and check what the driver and
 # the model say.
 #

@@ -12,6 +12,7 @@ need_pkgs=(
     xz-utils ccache dpkg-dev libglib2.0-dev libpixman-1-dev libfdt-dev
     libslirp-dev device-tree-compiler cpio
     gcc-aarch64-linux-gnu libc6-dev-arm64-cross bc libssl-dev libelf-dev
+    python3-sphinx python3-sphinx-rtd-theme
 )
 if [ "${1:-}" = bench ]; then
     need_pkgs+=(python3-matplotlib)
