@@ -25,6 +25,7 @@
 #include "qapi/util.h"
 #include "qapi/visitor.h"
 #include "hw/boards.h"
+#include "hw/apple-qemu-compat.h"
 #include "hw/arm/boot.h"
 #include "hw/arm/bsa.h"
 #include "hw/arm/fdt.h"
@@ -1028,7 +1029,7 @@ static GlobalProperty apple_virt_globals[] = {
     { "virtio-pci", "disable-legacy", "on" },
 };
 
-static void apple_virt_class_init(ObjectClass *oc, void *data)
+static void apple_virt_class_init(ObjectClass *oc, AppleClassData *data)
 {
     MachineClass *mc = MACHINE_CLASS(oc);
     static const char * const valid_cpu_types[] = {
