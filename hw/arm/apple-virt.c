@@ -1067,6 +1067,7 @@ static const TypeInfo apple_virt_machine_info = {
     .instance_size = sizeof(AppleVirtMachineState),
     .instance_init = apple_virt_instance_init,
     .class_init = apple_virt_class_init,
+    .interfaces = APPLE_AARCH64_MACHINE_INTERFACES,
 };
 
 static void apple_virt_machine_register_types(void)

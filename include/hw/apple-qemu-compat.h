@@ -12,13 +12,23 @@
 #define HW_APPLE_QEMU_COMPAT_H
 
 /*
- * What a TypeInfo's class_init gets as its class_data: QEMU 10.1 made it
- * const. Declare class_init(ObjectClass *oc, AppleClassData *data).
+ * Both changed in QEMU 10.1:
+ *
+ * AppleClassData: what a TypeInfo's class_init gets as its class_data,
+ * now const. Declare class_init(ObjectClass *oc, AppleClassData *data).
+ *
+ * APPLE_AARCH64_MACHINE_INTERFACES: what a machine's TypeInfo lists as
+ * .interfaces to be one of qemu-system-aarch64's machines. From 10.1 a
+ * binary offers only the machines that implement its target's machine
+ * interface (hw/arm/machines-qom.h); before, all, and there was none.
  */
 #if QEMU_VERSION_MAJOR * 100 + QEMU_VERSION_MINOR >= 1001
 typedef const void AppleClassData;
+#include "hw/arm/machines-qom.h"
+#define APPLE_AARCH64_MACHINE_INTERFACES aarch64_machine_interfaces
 #else
 typedef void AppleClassData;
+#define APPLE_AARCH64_MACHINE_INTERFACES NULL
 #endif
 
 #endif
