@@ -1,7 +1,12 @@
 # apple-dart: a QEMU model of Apple's DART IOMMU and the apple-virt machine.
 # See README.md. Everything expensive is cached under ~/.cache/apple-dart.
+#
+# QEMU_SERIES=10.2 (or newest) builds and tests against that QEMU instead
+# of the default 10.0 LTS, in its own build/qemu-10.2 (scripts/versions.sh):
+# e.g. make check-qtest QEMU_SERIES=10.2.
 
-.PHONY: all build setup run check check-qtest check-patches patches bench clean distclean
+.PHONY: all build setup run check check-qtest check-patches patches \
+	check-qemu-newest bench clean distclean
 
 all: build
 
@@ -32,6 +37,12 @@ patches: setup
 check-patches: build
 	@scripts/patches-test.sh build
 	@scripts/docs-test.sh full
+
+# The qtests and one Linux boot on the newest QEMU Debian has the source
+# of (a second build, in build/qemu-X.Y; the default QEMU is untouched).
+check-qemu-newest: setup
+	@QEMU_SERIES=newest scripts/build-qemu.sh
+	@QEMU_SERIES=newest scripts/check.sh qtest boot
 
 # The DART against virt without an IOMMU and with an SMMUv3, its scaling
 # and its micro-benchmark (figures only; builds a second QEMU config).

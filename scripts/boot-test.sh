@@ -7,7 +7,7 @@
 # the TAP helpers (scripts/tap.sh), builds or finds the kernel (Debian's
 # linux-source-SERIES with PAGE_KB pages and the patches in PATCH_DIR, or
 # $KERNEL_IMAGE) and the initramfs ($kernel, $initrd), and gives the test
-# an empty $work (build/$name unless set) with $log in it.
+# an empty $work ($QEMU_DIR/$name unless set) with $log in it.
 # shellcheck shell=bash
 # shellcheck disable=SC2034,SC2154 # $top and $name are the caller's; what it sets is for it
 
@@ -23,7 +23,7 @@ boot_test_setup() {
         { echo "not ok 1 - $name: kernel build"; exit 1; }
     initrd=$("$top/scripts/build-initramfs.sh") ||
         { echo "not ok 1 - $name: initramfs build"; exit 1; }
-    work=${work:-$top/build/$name}
+    work=${work:-$top/$QEMU_DIR/$name}
     rm -rf "$work"
     mkdir -p "$work"
     log="$work/console.log"

@@ -2,6 +2,11 @@
 # Prepare the QEMU tree, configure it once, and build qemu-system-aarch64
 # and our qtests. Incremental: a second run rebuilds only what changed.
 #
+# QEMU_SERIES (scripts/versions.sh) picks the QEMU: the default, 10.0,
+# builds in build/qemu-src and build/qemu-build; another series in its own
+# directory, e.g. build/qemu-10.2/{qemu-src,qemu-build}. Either way
+# $QEMU_DIR/qemu-system-aarch64 is the binary.
+#
 # QEMU_SRC=/path/to/qemu builds against a user's own QEMU checkout (our
 # files are linked into it and our patches applied to it, in place).
 #
@@ -16,7 +21,7 @@ unset LANG LANGUAGE LC_ALL LC_CTYPE LC_MESSAGES
 
 top=$(cd "$(dirname "$0")/.." && pwd)
 . "$top/scripts/versions.sh"
-build="$top/build"
+build="$top/$QEMU_DIR"
 mkdir -p "$build"
 
 export CCACHE_DIR="$CACHE_DIR/ccache"

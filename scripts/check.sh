@@ -1,13 +1,26 @@
 #!/usr/bin/env bash
-# Run the project's tests against build/. With an argument, only that
-# suite. Prints one "<suite>: N passed, N failed" line per suite and a
-# total; exits non-zero if anything failed. Suites: qtest, dtb, patches,
-# docs, linux.
+# Run the project's tests against the QEMU that QEMU_SERIES picks
+# (scripts/versions.sh; default 10.0, in build/). With arguments, only
+# those suites. Prints one "<suite>: N passed, N failed" line per suite and
+# a total; exits non-zero if anything failed. Suites: qtest, dtb, linux,
+# patches, docs, and boot (one Linux boot, $BOOT_TEST: part of linux; for
+# a second QEMU).
 set -uo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
-build="$top/build"
-only=${1:-}
+. "$top/scripts/versions.sh"
+build="$top/$QEMU_DIR"
+suites=" ${*:-qtest dtb linux} "
+for s in $suites; do
+    case $s in
+    qtest|dtb|linux|boot) ;;
+    *) echo "check: unknown suite '$s' (qtest, dtb, linux, boot)" >&2; exit 2 ;;
+    esac
+done
+want() { [[ $suites == *" $1 "* ]]; }
+[ -x "$build/qemu-system-aarch64" ] ||
+    { echo "check: no $QEMU_DIR/qemu-system-aarch64; build it first" \
+           "(make build QEMU_SERIES=$QEMU_SERIES)" >&2; exit 2; }
 # Kernel series (Debian linux-source-X.Y), page size (KiB) and, after a
 # second colon, the DART generation (scripts/linux-test.sh) to boot.
 LINUX_TESTS=${LINUX_TESTS:-"6.12:16 7.2:16 6.12:4
@@ -34,6 +47,8 @@ STRESS_TESTS=${STRESS_TESTS:-"6.12 7.2:t8110"}
 LOCKED_DRIVER_TESTS=${LOCKED_DRIVER_TESTS:-"display:t8103 display:t6000
     display:t8110-va42 pcie:t8103 pcie:t6000 pcie:t8110-va42
     reconstruct:t8103 reconstruct:t8110-va42 refuse:t8103"}
+# The one boot of "boot": kernel series, page size (KiB)
+BOOT_TEST=${BOOT_TEST:-7.2:16}
 total_pass=0
 total_fail=0
 
@@ -57,7 +72,7 @@ run_tap() {
     total_fail=$((total_fail + fail))
 }
 
-if [ -z "$only" ] || [ "$only" = qtest ]; then
+if want qtest; then
     # every tests/qtest/apple-dart*-test.c that scripts/build-qemu.sh built
     for t in "$top"/tests/qtest/apple-dart*-test.c; do
         t=$(basename "$t" .c)
@@ -67,7 +82,7 @@ if [ -z "$only" ] || [ "$only" = qtest ]; then
     done
 fi
 
-if [ -z "$only" ] || [ "$only" = dtb ]; then
+if want dtb; then
     # the default machine, preset DARTs, and other DART generations
     . "$top/scripts/dart-gens.sh"
     dtb_opts=("" ",pcie-dart-preset=mapped,pcie-dart-locked=on,usb-dart-preset=empty")
@@ -80,17 +95,21 @@ fi
 
 # The upstream series: written, applied with git am, checkpatch clean,
 # the tree we built (scripts/patches-test.sh).
-if [ -z "$only" ] || [ "$only" = patches ]; then
+if want patches; then
     run_tap patches "$top/scripts/patches-test.sh"
 fi
 
 # Our docs pages, built by Sphinx with warnings as errors.
-if [ -z "$only" ] || [ "$only" = docs ]; then
+if want docs; then
     run_tap docs "$top/scripts/docs-test.sh"
 fi
 
 # Linux boot tests: unmodified kernels built from Debian's sources.
-if [ -z "$only" ] || [ "$only" = linux ]; then
+if want boot && ! want linux; then
+    IFS=: read -r series page <<< "$BOOT_TEST"
+    run_tap "linux-$series-${page}k" "$top/scripts/linux-test.sh" "$series" "$page"
+fi
+if want linux; then
     for k in $LINUX_TESTS; do
         IFS=: read -r series page gen <<< "$k"
         run_tap "linux-$series-${page}k${gen:+-$gen}" \

@@ -41,7 +41,10 @@ use_version "$QEMU_DEB_VERSION"
 cache_lock fetch
 use_version "$QEMU_DEB_VERSION"         # another build unpacked it meanwhile
 debian_apt_init
-if ! apt-cache "${APT_OPTS[@]}" showsrc qemu 2>/dev/null | grep -qx "Version: $version"; then
+# (grep without -q: reading all of it spares apt-cache a SIGPIPE, which
+# pipefail would take for "not found")
+if ! apt-cache "${APT_OPTS[@]}" showsrc qemu 2>/dev/null |
+        grep -x "Version: $version" >/dev/null; then
     # Stable point releases replace the pinned version on the mirror; take
     # the newest of the same series rather than failing.
     series=$(echo "$upstream" | cut -d. -f1-2)

@@ -37,7 +37,8 @@ set -uo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 scenario=$1
 gen=${2:-t8103}
-qemu="$top/build/qemu-system-aarch64"
+. "$top/scripts/versions.sh"       # QEMU_SERIES: which QEMU
+qemu="$top/$QEMU_DIR/qemu-system-aarch64"
 name="locked-driver-$scenario-$gen"
 
 work="$top/build/linux-$name"

@@ -14,7 +14,8 @@ set -uo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 series=$1
 gen=${2:-t8103}
-qemu="$top/build/qemu-system-aarch64"
+. "$top/scripts/versions.sh"       # QEMU_SERIES: which QEMU
+qemu="$top/$QEMU_DIR/qemu-system-aarch64"
 name="linux-$series-stress"
 [ "$gen" = t8103 ] || name="$name-$gen"
 

@@ -16,7 +16,8 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 series=$1
 page_kb=${2:-16}
 gen=${3:-t8103}
-qemu="$top/build/qemu-system-aarch64"
+. "$top/scripts/versions.sh"       # QEMU_SERIES: which QEMU
+qemu="$top/$QEMU_DIR/qemu-system-aarch64"
 name="linux-$series-${page_kb}k"
 [ "$gen" = t8103 ] || name="$name-$gen"
 

@@ -26,7 +26,8 @@ series=$1
 scenario=$2
 gen=${3:-t8103}
 patches=${4:-}
-qemu="$top/build/qemu-system-aarch64"
+. "$top/scripts/versions.sh"       # QEMU_SERIES: which QEMU
+qemu="$top/$QEMU_DIR/qemu-system-aarch64"
 name="linux-$series-tools-$scenario"
 [ "$gen" = t8103 ] || name="$name-$gen"
 

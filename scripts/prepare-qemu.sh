@@ -35,7 +35,7 @@ if [ -n "$pristine" ]; then
         echo "$want" > "$stamp"
     fi
 else
-    [ -f "$tree/include/exec/memory.h" ] ||
+    [ -f "$tree/include/qemu/osdep.h" ] ||
         { echo "prepare-qemu: $tree does not look like a QEMU tree" >&2; exit 1; }
     for p in "$top"/patches/qemu/*.patch; do
         if patch -d "$tree" -p1 -s -f --dry-run -R < "$p" >/dev/null 2>&1; then

@@ -10,7 +10,8 @@
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
-qemu="$top/build/qemu-system-aarch64"
+. "$top/scripts/versions.sh"       # QEMU_SERIES: which QEMU
+qemu="$top/$QEMU_DIR/qemu-system-aarch64"
 kernel=${KERNEL:-}
 initrd=${INITRD:-}
 

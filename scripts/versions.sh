@@ -2,9 +2,32 @@
 # shellcheck shell=bash
 # shellcheck disable=SC2034 # what it sets is for those who source it
 
-# QEMU: Debian trixie's qemu source package (10.0 LTS series).
-QEMU_DEB_VERSION=${QEMU_DEB_VERSION:-1:10.0.13+ds-0+deb13u1}
-QEMU_SUITE=${QEMU_SUITE:-trixie}
+# QEMU: which series to build and test, QEMU_SERIES (environment or make
+# variable). The default is Debian trixie's 10.0 LTS. "newest" is the
+# newest series whose source Debian's mirror serves (make
+# check-qemu-newest): sid's 10.2 (sid lists 11.1.x too, but the mirror
+# has only its binary packages, not its source). Each series has its own
+# tree, build and binary under QEMU_DIR (relative to the clone); the
+# default's stay where they always were.
+QEMU_NEWEST=10.2
+QEMU_SERIES=${QEMU_SERIES:-10.0}
+[ "$QEMU_SERIES" != newest ] || QEMU_SERIES=$QEMU_NEWEST
+case $QEMU_SERIES in
+10.0)
+    QEMU_DEB_VERSION=${QEMU_DEB_VERSION:-1:10.0.13+ds-0+deb13u1}
+    QEMU_SUITE=trixie
+    QEMU_DIR=build
+    ;;
+10.2)
+    QEMU_DEB_VERSION=${QEMU_DEB_VERSION:-1:10.2.2+ds-1}
+    QEMU_SUITE=sid
+    QEMU_DIR=build/qemu-10.2
+    ;;
+*)
+    echo "unknown QEMU_SERIES '$QEMU_SERIES' (10.0, 10.2 or newest)" >&2
+    exit 2
+    ;;
+esac
 MESON_MIN=1.5
 
 # Where downloads, unpacked sources, built kernels and ccache live: outside

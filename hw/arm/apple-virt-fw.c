@@ -25,7 +25,7 @@
 #include "qemu/units.h"
 #include "qapi/error.h"
 #include "qapi/util.h"
-#include "exec/address-spaces.h"
+#include "system/dma.h"      /* and address-spaces.h, which QEMU 10.1 moved */
 #include "hw/loader.h"
 #include "system/device_tree.h"
 #include <libfdt.h>

@@ -25,6 +25,7 @@
 #include "qapi/util.h"
 #include "qapi/visitor.h"
 #include "hw/boards.h"
+#include "hw/apple-qemu-compat.h"
 #include "hw/arm/boot.h"
 #include "hw/arm/bsa.h"
 #include "hw/arm/fdt.h"
@@ -1053,7 +1054,7 @@ static GlobalProperty apple_virt_globals[] = {
     { "virtio-pci", "disable-legacy", "on" },
 };
 
-static void apple_virt_class_init(ObjectClass *oc, void *data)
+static void apple_virt_class_init(ObjectClass *oc, AppleClassData *data)
 {
     MachineClass *mc = MACHINE_CLASS(oc);
     static const char * const valid_cpu_types[] = {
@@ -1091,6 +1092,7 @@ static const TypeInfo apple_virt_machine_info = {
     .instance_size = sizeof(AppleVirtMachineState),
     .instance_init = apple_virt_instance_init,
     .class_init = apple_virt_class_init,
+    .interfaces = APPLE_AARCH64_MACHINE_INTERFACES,
 };
 
 static void apple_virt_machine_register_types(void)

@@ -23,6 +23,7 @@
 #include "qemu/log.h"
 #include "qemu/module.h"
 #include "qapi/error.h"
+#include "hw/apple-qemu-compat.h"
 #include "hw/display/apple-virt-display.h"
 #include "hw/qdev-properties.h"
 #include "hw/registerfields.h"
@@ -430,7 +431,7 @@ static const Property avd_properties[] = {
     DEFINE_PROP_UINT64("iova", AppleVirtDisplayState, iova, 0),
 };
 
-static void avd_class_init(ObjectClass *klass, void *data)
+static void avd_class_init(ObjectClass *klass, AppleClassData *data)
 {
     DeviceClass *dc = DEVICE_CLASS(klass);
     ResettableClass *rc = RESETTABLE_CLASS(klass);

@@ -29,12 +29,13 @@
 #include "qapi/util.h"
 #include "qobject/qdict.h"
 #include "qemu/timer.h"
+#include "hw/apple-qemu-compat.h"
 #include "hw/irq.h"
 #include "hw/qdev-properties.h"
 #include "hw/iommu/apple-dart.h"
 #include "apple-dart-internal.h"
 #include "migration/vmstate.h"
-#include "exec/address-spaces.h"
+#include "system/dma.h"      /* and address-spaces.h, which QEMU 10.1 moved */
 #include "trace.h"
 
 static const char *const fault_names[APPLE_DART_FAULT__MAX] = {
@@ -1512,7 +1513,7 @@ static const Property apple_dart_properties[] = {
     DEFINE_PROP_BOOL("busy-stuck", AppleDARTState, busy_stuck, false),
 };
 
-static void apple_dart_class_init(ObjectClass *klass, void *data)
+static void apple_dart_class_init(ObjectClass *klass, AppleClassData *data)
 {
     DeviceClass *dc = DEVICE_CLASS(klass);
     ResettableClass *rc = RESETTABLE_CLASS(klass);
@@ -1526,13 +1527,14 @@ static void apple_dart_class_init(ObjectClass *klass, void *data)
     set_bit(DEVICE_CATEGORY_MISC, dc->categories);
 }
 
-static void apple_dart_generation_class_init(ObjectClass *klass, void *data)
+static void apple_dart_generation_class_init(ObjectClass *klass,
+                                             AppleClassData *data)
 {
     APPLE_DART_CLASS(klass)->gen = data;
 }
 
 static void apple_dart_iommu_memory_region_class_init(ObjectClass *klass,
-                                                      void *data)
+                                                      AppleClassData *data)
 {
     IOMMUMemoryRegionClass *imrc = IOMMU_MEMORY_REGION_CLASS(klass);
 

@@ -28,7 +28,6 @@
 #define HW_DISPLAY_APPLE_VIRT_DISPLAY_H
 
 #include "hw/sysbus.h"
-#include "exec/memory.h"
 #include "qom/object.h"
 
 #define TYPE_APPLE_VIRT_DISPLAY "apple-virt-display"

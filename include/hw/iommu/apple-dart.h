@@ -10,7 +10,6 @@
 #define HW_IOMMU_APPLE_DART_H
 
 #include "hw/sysbus.h"
-#include "exec/memory.h"
 #include "qemu/thread.h"
 #include "qom/object.h"
 #include "hw/iommu/apple-dart-regs.h"
