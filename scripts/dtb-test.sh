@@ -10,7 +10,7 @@
 set -uo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
-qemu="$top/build/qemu-system-aarch64"
+qemu="${QEMU_BUILD:-$top/build/qemu-build}/qemu-system-aarch64"
 work="$top/build/dtb-test"
 rm -rf "$work"
 mkdir -p "$work"

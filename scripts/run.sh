@@ -10,7 +10,7 @@
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
-qemu="$top/build/qemu-system-aarch64"
+qemu="${QEMU_BUILD:-$top/build/qemu-build}/qemu-system-aarch64"
 kernel=${KERNEL:-}
 initrd=${INITRD:-}
 
