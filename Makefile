@@ -1,7 +1,7 @@
 # apple-dart: a QEMU model of Apple's DART IOMMU and the apple-virt machine.
 # See README.md. Everything expensive is cached under ~/.cache/apple-dart.
 
-.PHONY: all build setup run check check-qtest bench clean distclean
+.PHONY: all build setup run check check-qtest check-sanitizers bench clean distclean
 
 all: build
 
@@ -20,6 +20,11 @@ check: build
 
 check-qtest: build
 	@scripts/check.sh qtest
+
+# The qtests and a Linux boot per DART generation against an ASan + UBSan
+# build of QEMU (a second configuration, build/qemu-san).
+check-sanitizers: setup
+	@scripts/check-sanitizers.sh
 
 # The DART against virt without an IOMMU and with an SMMUv3, its scaling
 # and its micro-benchmark (figures only; builds a second QEMU config).
