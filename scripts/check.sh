@@ -52,7 +52,11 @@ sanitizer_reports() {
         count=$(grep -caE "$san_re" "$f")
         [ "$count" -gt 0 ] || continue
         echo "not ok - $1: $count sanitizer report(s) in ${f#"$top"/}:"
-        grep -aE -A 40 "$san_re" "$f" | head -n 200 | sed 's/^/# /'
+        # each report up to its SUMMARY line (80 lines at most)
+        awk -v re="$san_re" '
+            $0 ~ re { n = 80 }
+            n > 0 { print "# " $0; n--; if (/^SUMMARY: /) n = 0 }' "$f" |
+            head -n 400
         fail=$((fail + count))
     done < <(find "$build" -path "$build/qemu-*" -prune -o \
                   -type f -newer "$build/.suite-start" -print)
