@@ -6,7 +6,7 @@
 # e.g. make check-qtest QEMU_SERIES=10.2.
 
 .PHONY: all build setup run check check-qtest check-patches patches \
-	check-qemu-newest bench clean distclean
+	check-qemu-newest check-sanitizers bench clean distclean
 
 all: build
 
@@ -43,6 +43,11 @@ check-patches: build
 check-qemu-newest: setup
 	@QEMU_SERIES=newest scripts/build-qemu.sh
 	@QEMU_SERIES=newest scripts/check.sh qtest boot
+
+# The qtests and a Linux boot per DART generation against an ASan + UBSan
+# build of QEMU (a second configuration, build/qemu-san).
+check-sanitizers: setup
+	@scripts/check-sanitizers.sh
 
 # The DART against virt without an IOMMU and with an SMMUv3, its scaling
 # and its micro-benchmark (figures only; builds a second QEMU config).

@@ -8,12 +8,22 @@
 # linux-source-SERIES with PAGE_KB pages and the patches in PATCH_DIR, or
 # $KERNEL_IMAGE) and the initramfs ($kernel, $initrd), and gives the test
 # an empty $work ($QEMU_DIR/$name unless set) with $log in it.
+#
+# $QEMU_BUILD (a build directory; build/qemu-build by default) names the
+# QEMU the tests run, and $TIMEOUT_SCALE (a whole number, 1 by default)
+# multiplies their timeouts, which they take from `scaled SECONDS`: both
+# for a slower QEMU (make check-sanitizers).
 # shellcheck shell=bash
 # shellcheck disable=SC2034,SC2154 # $top and $name are the caller's; what it sets is for it
 
 boot_test_setup() {
     local gen=$1 series=$2 page_kb=$3 patches=${4:-}
 
+    case ${TIMEOUT_SCALE:-1} in
+    *[!0-9]*|0*)
+        echo "$name: TIMEOUT_SCALE must be a whole number >= 1, not '$TIMEOUT_SCALE'" >&2
+        exit 2 ;;
+    esac
     . "$top/scripts/dart-gens.sh"
     dart_gen "$gen" ||
         { echo "$name: unknown DART generation $gen" >&2; exit 2; }
@@ -27,4 +37,8 @@ boot_test_setup() {
     rm -rf "$work"
     mkdir -p "$work"
     log="$work/console.log"
+}
+
+scaled() {      # scaled N: N times $TIMEOUT_SCALE
+    echo $(($1 * ${TIMEOUT_SCALE:-1}))
 }

@@ -13,6 +13,9 @@
 #   build-qemu.sh bench    a second configuration of the same tree, with
 #                          QEMU's virt machine too, in build/qemu-bench
 #                          (qemu-system-aarch64 only; for make bench)
+#   build-qemu.sh san      a third one, with AddressSanitizer and
+#                          UndefinedBehaviorSanitizer, in build/qemu-san
+#                          (QEMU and our qtests; for make check-sanitizers)
 set -euo pipefail
 
 # ccache keys objects on the locale too: build in the same one whoever
@@ -43,12 +46,22 @@ else
     "$top/scripts/prepare-qemu.sh" "$tree" "$pristine"
 fi
 
+config=${1:-}
 obj="$build/qemu-build"
 devices=apple-virt
-if [ "${1:-}" = bench ]; then
+sanitizers=()
+case $config in
+'') ;;
+bench)
     obj="$build/qemu-bench"
-    devices=apple-virt-bench
-fi
+    devices=apple-virt-bench ;;
+san)
+    obj="$build/qemu-san"
+    sanitizers=(--enable-asan --enable-ubsan) ;;
+*)
+    echo "build-qemu.sh: unknown configuration '$config' (bench, san)" >&2
+    exit 2 ;;
+esac
 configure_args=(
     --python=/usr/bin/python3
     --target-list=aarch64-softmmu
@@ -56,7 +69,7 @@ configure_args=(
     "--with-devices-aarch64=$devices"
     --enable-fdt=system --enable-slirp --enable-pixman --enable-vnc
     --disable-docs --disable-tools --disable-install-blobs --enable-werror
-    --enable-trace-backends=log
+    --enable-trace-backends=log "${sanitizers[@]}"
 )
 # Configure again (from scratch) only when the tree or the options change.
 config_id="$tree ${configure_args[*]}"
@@ -69,7 +82,7 @@ if [ ! -f "$obj/build.ninja" ] || [ "$(cat "$obj/.apple-dart-config" 2>/dev/null
     echo "$config_id" > "$obj/.apple-dart-config"
 fi
 
-if [ "${1:-}" = bench ]; then
+if [ "$config" = bench ]; then
     ninja -C "$obj" qemu-system-aarch64
     exit 0
 fi
@@ -81,4 +94,7 @@ for t in "$top"/tests/qtest/apple-dart*-test.c; do
     qtests+=("tests/qtest/$(basename "$t" .c)")
 done
 ninja -C "$obj" qemu-system-aarch64 "${qtests[@]}"
+if [ "$config" = san ]; then
+    exit 0
+fi
 ln -sfn qemu-build/qemu-system-aarch64 "$build/qemu-system-aarch64"

@@ -5,46 +5,54 @@
 # a total; exits non-zero if anything failed. Suites: qtest, dtb, linux,
 # patches, docs, and boot (one Linux boot, $BOOT_TEST: part of linux; for
 # a second QEMU).
+#
+# QEMU_BUILD=DIR tests the QEMU (and qtests) built in DIR instead of
+# $QEMU_DIR/qemu-build; each *_TESTS list below may be set, to empty to
+# skip. CHECK_SANITIZERS=1 (make check-sanitizers) also fails a suite for
+# each AddressSanitizer, LeakSanitizer or UBSan report found in what it
+# wrote to build/, and prints the report.
 set -uo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
 . "$top/scripts/versions.sh"
 build="$top/$QEMU_DIR"
-suites=" ${*:-qtest dtb linux} "
+qemu_build=${QEMU_BUILD:-$build/qemu-build}
+suites=" ${*:-qtest dtb patches docs linux} "
 for s in $suites; do
     case $s in
-    qtest|dtb|linux|boot) ;;
-    *) echo "check: unknown suite '$s' (qtest, dtb, linux, boot)" >&2; exit 2 ;;
+    qtest|dtb|patches|docs|linux|boot) ;;
+    *) echo "check: unknown suite '$s' (qtest, dtb, patches, docs, linux," \
+            "boot)" >&2; exit 2 ;;
     esac
 done
 want() { [[ $suites == *" $1 "* ]]; }
-[ -x "$build/qemu-system-aarch64" ] ||
+[ -x "$qemu_build/qemu-system-aarch64" ] ||
     { echo "check: no $QEMU_DIR/qemu-system-aarch64; build it first" \
            "(make build QEMU_SERIES=$QEMU_SERIES)" >&2; exit 2; }
 # Kernel series (Debian linux-source-X.Y), page size (KiB) and, after a
 # second colon, the DART generation (scripts/linux-test.sh) to boot.
-LINUX_TESTS=${LINUX_TESTS:-"6.12:16 7.2:16 6.12:4
+LINUX_TESTS=${LINUX_TESTS-"6.12:16 7.2:16 6.12:4
     6.12:16:t8103-usb4 7.2:16:t8103-usb4
     6.12:16:t6000 7.2:16:t6000 6.12:16:t8110 7.2:16:t8110
     6.12:16:t8110-va42 7.2:16:t8110-va42"}
 # Kernel series, locked-DART scenario and DART generation
 # (scripts/linux-locked-test.sh).
-LOCKED_TESTS=${LOCKED_TESTS:-"6.12:display 7.2:display 6.12:pcie 7.2:pcie
+LOCKED_TESTS=${LOCKED_TESTS-"6.12:display 7.2:display 6.12:pcie 7.2:pcie
     7.2:display:t8110-va42 7.2:pcie:t8110-va42 6.12:pcie:t6000"}
 # Kernel series, driver-bug tool scenario, DART generation and patch
 # directory (scripts/linux-tools-test.sh): unmodified kernels, but for the
 # stale-TLB fixture of the project's series.
-TOOLS_TESTS=${TOOLS_TESTS:-"7.2:busy-stuck 7.2:busy-reads 7.2:inject
+TOOLS_TESTS=${TOOLS_TESTS-"7.2:busy-stuck 7.2:busy-reads 7.2:inject
     6.12:inject 7.2:busy-stuck:t8110 7.2:inject:t8110-va42
     7.2:stale:t8103:guest/linux/7.2 7.2:stale:t8110-va42:guest/linux/7.2"}
 # Kernel series and DART generation of the whole-machine migration test
 # (scripts/linux-migrate-test.sh)
-MIGRATE_TESTS=${MIGRATE_TESTS:-"6.12 7.2:t8110-va42"}
+MIGRATE_TESTS=${MIGRATE_TESTS-"6.12 7.2:t8110-va42"}
 # ... and of the concurrency test (scripts/linux-stress-test.sh)
-STRESS_TESTS=${STRESS_TESTS:-"6.12 7.2:t8110"}
+STRESS_TESTS=${STRESS_TESTS-"6.12 7.2:t8110"}
 # Scenario and DART generation for the patched kernel (guest/linux/7.2)
 # taking locked DARTs over (scripts/linux-locked-driver-test.sh).
-LOCKED_DRIVER_TESTS=${LOCKED_DRIVER_TESTS:-"display:t8103 display:t6000
+LOCKED_DRIVER_TESTS=${LOCKED_DRIVER_TESTS-"display:t8103 display:t6000
     display:t8110-va42 pcie:t8103 pcie:t6000 pcie:t8110-va42
     reconstruct:t8103 reconstruct:t8110-va42 refuse:t8103"}
 # The one boot of "boot": kernel series, page size (KiB)
@@ -52,15 +60,38 @@ BOOT_TEST=${BOOT_TEST:-7.2:16}
 total_pass=0
 total_fail=0
 
+# The sanitizers' reports in what the suite just wrote (QEMU's stderr
+# goes to a test's log or console file): one failure each, printed.
+san_re='runtime error:|==[0-9]+==ERROR: (AddressSanitizer|LeakSanitizer)'
+sanitizer_reports() {
+    local f count
+    while IFS= read -r f; do
+        count=$(grep -caE "$san_re" "$f")
+        [ "$count" -gt 0 ] || continue
+        echo "not ok - $1: $count sanitizer report(s) in ${f#"$top"/}:"
+        # each report up to its SUMMARY line (80 lines at most)
+        awk -v re="$san_re" '
+            $0 ~ re { n = 80 }
+            n > 0 { print "# " $0; n--; if (/^SUMMARY: /) n = 0 }' "$f" |
+            head -n 400
+        fail=$((fail + count))
+    done < <(find "$build" -path "$build/qemu-*" -prune -o \
+                  -type f -newer "$build/.suite-start" -print)
+}
+
 # Run a TAP-producing command, echo its output, count its results.
 run_tap() {
     local suite=$1; shift
     local log="$build/test-$suite.log" pass fail rc
     echo "== $suite"
+    touch "$build/.suite-start"
     "$@" 2>&1 | tee "$log"
     rc=${PIPESTATUS[0]}
     pass=$(grep -cE '^ok ' "$log")
     fail=$(grep -cE '^not ok ' "$log")
+    if [ -n "${CHECK_SANITIZERS:-}" ]; then
+        sanitizer_reports "$suite"
+    fi
     if [ "$rc" -ne 0 ] && [ "$fail" -eq 0 ]; then
         fail=1          # crashed or aborted outside a test case
     fi
@@ -77,8 +108,8 @@ if want qtest; then
     for t in "$top"/tests/qtest/apple-dart*-test.c; do
         t=$(basename "$t" .c)
         run_tap "qtest-${t%-test}" env \
-            QTEST_QEMU_BINARY="$build/qemu-system-aarch64" \
-            "$build/qemu-build/tests/qtest/$t" --tap -k
+            QTEST_QEMU_BINARY="$qemu_build/qemu-system-aarch64" \
+            "$qemu_build/tests/qtest/$t" --tap -k
     done
 fi
 

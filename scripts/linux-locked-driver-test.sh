@@ -38,7 +38,7 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 scenario=$1
 gen=${2:-t8103}
 . "$top/scripts/versions.sh"       # QEMU_SERIES: which QEMU
-qemu="$top/$QEMU_DIR/qemu-system-aarch64"
+qemu="${QEMU_BUILD:-$top/$QEMU_DIR/qemu-build}/qemu-system-aarch64"
 name="locked-driver-$scenario-$gen"
 
 work="$top/build/linux-$name"
@@ -69,7 +69,7 @@ fw_ttbr0() {
 start_qemu() {
     mkfifo "$work/serial-in"
     exec 3<>"$work/serial-in"
-    timeout "${qemu_timeout:-300}" "$qemu" -M "apple-virt$gen_opts$machine_opts" -m 1G -smp 2 \
+    timeout "$(scaled "${qemu_timeout:-300}")" "$qemu" -M "apple-virt$gen_opts$machine_opts" -m 1G -smp 2 \
         -nographic -no-reboot -S \
         -kernel "$kernel" -initrd "$initrd" \
         -append "console=tty0 console=ttyAMA0 panic=-1 $append" \
@@ -85,7 +85,7 @@ start_qemu() {
 
 # Wait for the guest's line matching $1 (or QEMU's end); 0 if it came.
 wait_for() {
-    for _ in $(seq 1800); do
+    for _ in $(seq "$(scaled 1800)"); do
         grep -q "$1" "$log" && return 0
         kill -0 $qemu_pid 2>/dev/null || break
         sleep 0.1

@@ -27,7 +27,7 @@ series=$1
 scenario=$2
 gen=${3:-t8103}
 . "$top/scripts/versions.sh"       # QEMU_SERIES: which QEMU
-qemu="$top/$QEMU_DIR/qemu-system-aarch64"
+qemu="${QEMU_BUILD:-$top/$QEMU_DIR/qemu-build}/qemu-system-aarch64"
 name="linux-$series-locked-$scenario"
 [ "$gen" = t8103 ] || name="$name-$gen"
 
@@ -40,7 +40,7 @@ no_pmd_sid3=$(printf '0x%08x' \
 case $scenario in
 pcie)
     # edu's DMA address is physical (0x8_0100_0000): it needs a wide mask.
-    timeout 300 "$qemu" -M "apple-virt$DART_MACHINE,pcie-dart-preset=mapped,pcie-dart-locked=on" \
+    timeout "$(scaled 300)" "$qemu" -M "apple-virt$DART_MACHINE,pcie-dart-preset=mapped,pcie-dart-locked=on" \
         -m 1G -smp 2 -nographic -no-reboot \
         -kernel "$kernel" -initrd "$initrd" \
         -append "console=ttyAMA0 apple_virt.test=locked-pcie panic=-1" \
@@ -80,7 +80,7 @@ display)
     # line on the serial console, which is QEMU's stdin: a FIFO here.
     mkfifo "$work/serial-in"
     exec 3<>"$work/serial-in"
-    timeout 300 "$qemu" -M "apple-virt$DART_MACHINE" -m 1G -smp 2 -nographic -no-reboot -S \
+    timeout "$(scaled 300)" "$qemu" -M "apple-virt$DART_MACHINE" -m 1G -smp 2 -nographic -no-reboot -S \
         -kernel "$kernel" -initrd "$initrd" \
         -append "console=tty0 console=ttyAMA0 apple_virt.test=display panic=-1" \
         -qmp unix:"$work/qmp.sock",server=on,wait=off \
@@ -92,7 +92,7 @@ display)
     done
     screendump "$work/before.ppm" > /dev/null
     qmp '{"execute": "cont"}' > /dev/null
-    for _ in $(seq 1200); do
+    for _ in $(seq "$(scaled 1200)"); do
         grep -q '^CHECK screendump-ready' "$log" && break
         kill -0 $qemu_pid 2>/dev/null || break
         sleep 0.1

@@ -14,7 +14,7 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 series=$1
 gen=${2:-t8103}
 . "$top/scripts/versions.sh"       # QEMU_SERIES: which QEMU
-qemu="$top/$QEMU_DIR/qemu-system-aarch64"
+qemu="${QEMU_BUILD:-$top/$QEMU_DIR/qemu-build}/qemu-system-aarch64"
 name="linux-$series-migrate"
 [ "$gen" = t8103 ] || name="$name-$gen"
 
@@ -31,7 +31,7 @@ state() {       # state DART: its state, less the statistics, as JSON
 }
 wait_migrated() {    # sets $status
     status=none
-    for _ in $(seq 600); do
+    for _ in $(seq "$(scaled 600)"); do
         status=$(qmp '{"execute": "query-migrate"}' |
                  python3 -c 'import json, sys; print(json.load(sys.stdin).get("status", "none"))')
         [ "$status" = completed ] || [ "$status" = failed ] && break
@@ -44,7 +44,7 @@ start() {
     local run=$1; shift
     sock=$run.sock
     mkfifo "$work/$run.in"
-    timeout 300 "$qemu" -M "apple-virt$DART_MACHINE" -m 1G -smp 2 \
+    timeout "$(scaled 300)" "$qemu" -M "apple-virt$DART_MACHINE" -m 1G -smp 2 \
         -nographic -no-reboot \
         -kernel "$kernel" -initrd "$initrd" \
         -append "console=tty0 console=ttyAMA0 apple_virt.test=migrate panic=-1" \
@@ -67,7 +67,7 @@ start() {
 # latched in the display DART (whose interrupt Linux does not handle:
 # it refused the locked DART), take stock and migrate.
 start source
-for _ in $(seq 1200); do
+for _ in $(seq "$(scaled 1200)"); do
     grep -q '^CHECK migrate-ready' "$work/source.log" && break
     kill -0 $qemu_pid 2>/dev/null || break
     sleep 0.1

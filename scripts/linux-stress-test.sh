@@ -15,7 +15,7 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 series=$1
 gen=${2:-t8103}
 . "$top/scripts/versions.sh"       # QEMU_SERIES: which QEMU
-qemu="$top/$QEMU_DIR/qemu-system-aarch64"
+qemu="${QEMU_BUILD:-$top/$QEMU_DIR/qemu-build}/qemu-system-aarch64"
 name="linux-$series-stress"
 [ "$gen" = t8103 ] || name="$name-$gen"
 
@@ -26,7 +26,7 @@ read_sha=$(sha256sum "$work/read.img" | cut -d' ' -f1)
 truncate -s 8M "$work/write.img"
 
 start=$(date +%s.%N)
-timeout 300 "$qemu" -M "apple-virt$DART_MACHINE" -m 1G -smp 2 \
+timeout "$(scaled 300)" "$qemu" -M "apple-virt$DART_MACHINE" -m 1G -smp 2 \
     -nographic -no-reboot \
     -kernel "$kernel" -initrd "$initrd" \
     -append "console=ttyAMA0 apple_virt.test=stress panic=-1" \

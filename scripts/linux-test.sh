@@ -17,7 +17,7 @@ series=$1
 page_kb=${2:-16}
 gen=${3:-t8103}
 . "$top/scripts/versions.sh"       # QEMU_SERIES: which QEMU
-qemu="$top/$QEMU_DIR/qemu-system-aarch64"
+qemu="${QEMU_BUILD:-$top/$QEMU_DIR/qemu-build}/qemu-system-aarch64"
 name="linux-$series-${page_kb}k"
 [ "$gen" = t8103 ] || name="$name-$gen"
 
@@ -63,7 +63,7 @@ disks=(-drive if=none,id=rd,file="$work/read.img",format=raw,readonly=on
 start=$(date +%s.%N)
 # The stale-TLB detector watches every TLB hit: the driver must never
 # DMA through a translation its tables no longer hold.
-timeout 300 "$qemu" -M "apple-virt$DART_MACHINE,dart-check-stale-tlb=on" \
+timeout "$(scaled 300)" "$qemu" -M "apple-virt$DART_MACHINE,dart-check-stale-tlb=on" \
     -m 1G -smp 2 -nographic -no-reboot \
     -kernel "$kernel" -initrd "$initrd" \
     -append "console=ttyAMA0 apple_virt.test=1 panic=-1 usb-storage.delay_use=0" \

@@ -27,7 +27,7 @@ scenario=$2
 gen=${3:-t8103}
 patches=${4:-}
 . "$top/scripts/versions.sh"       # QEMU_SERIES: which QEMU
-qemu="$top/$QEMU_DIR/qemu-system-aarch64"
+qemu="${QEMU_BUILD:-$top/$QEMU_DIR/qemu-build}/qemu-system-aarch64"
 name="linux-$series-tools-$scenario"
 [ "$gen" = t8103 ] || name="$name-$gen"
 
@@ -45,7 +45,7 @@ qom_get() {     # qom_get QOM-PATH PROPERTY
 boot() {
     mkfifo "$work/serial-in"
     exec 3<>"$work/serial-in"
-    timeout 300 "$qemu" -M "apple-virt$DART_MACHINE$machine_opts" -m 1G \
+    timeout "$(scaled 300)" "$qemu" -M "apple-virt$DART_MACHINE$machine_opts" -m 1G \
         -smp 2 -nographic -no-reboot \
         -kernel "$kernel" -initrd "$initrd" \
         -append "console=ttyAMA0 apple_virt.test=tools panic=-1 $append" \
@@ -54,7 +54,7 @@ boot() {
         -D "$work/trace.log" "$@" \
         < "$work/serial-in" > "$log" 2>&1 &
     qemu_pid=$!
-    for _ in $(seq 1200); do
+    for _ in $(seq "$(scaled 1200)"); do
         grep -q '^CHECK tools-ready' "$log" && break
         kill -0 $qemu_pid 2>/dev/null || break
         if [ -n "$stop_on" ] && grep -q "$stop_on" "$work/trace.log" 2>/dev/null; then
