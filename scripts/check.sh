@@ -75,6 +75,8 @@ if [ -z "$only" ] || [ "$only" = dtb ]; then
         dtb_opts+=("$DART_MACHINE")
     done
     run_tap dtb "$top/scripts/dtb-test.sh" "${dtb_opts[@]}"
+    # every configuration the tests use, against the kernel's bindings
+    run_tap dt-schema "$top/scripts/dt-schema-test.sh"
 fi
 
 # Linux boot tests: unmodified kernels built from Debian's sources.
