@@ -62,6 +62,20 @@ for opts in "$@"; do
         result 1 "dt-schema: $m: dumpdtb"
     fi
 done
+# the examples of our bindings, as the kernel's dt_binding_check does
+for yaml in "$top"/docs/devicetree/bindings/*/*.yaml; do
+    grep -q '^examples:' "$yaml" || continue
+    i=$((i + 1))
+    rel=${yaml#"$top"/}
+    if "$top/scripts/dt-schema.sh" example "$yaml" "$work/$i.dtb" \
+           > "$work/$i.dtc.log" 2>&1; then
+        dtbs+=("$work/$i.dtb")
+        names+=("the example in $rel")
+    else
+        sed 's/^/# /' "$work/$i.dtc.log"
+        result 1 "dt-schema: the example in $rel compiles without warnings"
+    fi
+done
 [ ${#dtbs[@]} -gt 0 ] || { tap_status; exit; }
 
 # one dt-validate for all: loading the processed schema is most of its time

@@ -6,6 +6,8 @@
 #                                 its report; exits 1 if it reported anything
 #   dt-schema.sh doc              dt-doc-validate the project's bindings
 #                                 against dt-schema's meta-schemas
+#   dt-schema.sh example YAML DTB compile the examples of binding YAML into
+#                                 DTB (dtc warnings are errors), to validate
 #   dt-schema.sh schema           print the processed schema's path
 #   dt-schema.sh version          print the dt-schema version
 #
@@ -29,7 +31,7 @@ py=/usr/bin/python3                 # Debian's: not a pyenv or venv one
 me=$(basename "$0")
 
 usage() {
-    echo "usage: $me validate DTB... | doc | schema | version" >&2
+    echo "usage: $me validate DTB... | doc | example YAML DTB | schema | version" >&2
     exit 2
 }
 
@@ -123,6 +125,18 @@ doc)
     dt_bindings
     rc=0
     out=$(run dt-doc-validate -u "$BINDINGS" "$ours" 2>&1) || rc=$?
+    [ -z "$out" ] || printf '%s\n' "$out"
+    [ "$rc" -eq 0 ] && [ -z "$out" ]
+    ;;
+example)
+    [ $# -eq 2 ] || usage
+    dt_tools
+    run dt-extract-example "$1" > "$2.dts"
+    # dtc's warnings, but for the two the example's wrapper always
+    # triggers (the kernel's dt_binding_check leaves them out too)
+    rc=0
+    out=$(dtc -I dts -O dtb -Wno-interrupt_provider \
+              -Wno-avoid_unnecessary_addr_size -o "$2" "$2.dts" 2>&1) || rc=$?
     [ -z "$out" ] || printf '%s\n' "$out"
     [ "$rc" -eq 0 ] && [ -z "$out" ]
     ;;
