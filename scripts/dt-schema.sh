@@ -89,8 +89,14 @@ dt_schema() {
     key=$( (cd "$ours" && find . -name '*.yaml' | LC_ALL=C sort |
             xargs sha256sum) | sha256sum | cut -c1-12)
     SCHEMA="$CACHE_DIR/dt-schema/processed-linux-$LINUX_SRC_VERSION-dtschema-$DT_SCHEMA_VERSION-$key.json"
-    [ -f "$SCHEMA" ] && return 0
+    if [ -f "$SCHEMA" ]; then
+        touch "$SCHEMA"             # in use: see the clean-up below
+        return 0
+    fi
     cache_lock "dt-schema"
+    # those of other bindings (27 MB each) that nobody used for a week
+    find "$CACHE_DIR/dt-schema" -maxdepth 1 -name 'processed-*.json' \
+        -mtime +7 -delete 2>/dev/null || true
     if [ ! -f "$SCHEMA" ]; then
         echo "$me: processing the bindings of Linux $LINUX_SRC_VERSION (about a minute)" >&2
         tmp=$(mktemp "$SCHEMA.XXXXXX")
