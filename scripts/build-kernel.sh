@@ -44,8 +44,8 @@ if [ -n "$patch_dir" ]; then
         { echo "build-kernel: no patches in $patch_dir" >&2; exit 1; }
 fi
 
-deb=$(debian_deb "$pkg" "$CACHE_DIR/downloads/linux" "${pkg}_*_all.deb")
-version=$(dpkg-deb -f "$deb" Version)
+debian_linux_source "$series"
+version=$LINUX_SRC_VERSION
 
 key=$( (cat "$frag" "${extra[@]}"; echo "page=$page_kb"
         if [ ${#patches[@]} -gt 0 ]; then
@@ -59,21 +59,8 @@ if [ -f "$out/Image" ]; then
     exit 0
 fi
 
-src="$CACHE_DIR/linux-src/$pkg-$version"
-if [ ! -f "$src/.unpacked" ]; then
-    cache_lock fetch
-    if [ ! -f "$src/.unpacked" ]; then
-        echo "build-kernel: unpacking $pkg $version" >&2
-        rm -rf "$src" "$src.tmp" "$src.deb"
-        mkdir -p "$src.deb" "$src.tmp"
-        dpkg-deb -x "$deb" "$src.deb"
-        tar -xaf "$src.deb/usr/src/$pkg".tar.* -C "$src.tmp" --strip-components=1
-        rm -rf "$src.deb"
-        touch "$src.tmp/.unpacked"
-        mv "$src.tmp" "$src"
-    fi
-    cache_unlock
-fi
+debian_linux_source_unpack
+src=$LINUX_SRC
 
 cache_lock "kernel-${out##*/}"
 if [ -f "$out/Image" ]; then      # another build made it meanwhile

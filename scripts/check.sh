@@ -122,6 +122,8 @@ if want dtb; then
         dtb_opts+=("$DART_MACHINE")
     done
     run_tap dtb "$top/scripts/dtb-test.sh" "${dtb_opts[@]}"
+    # every configuration the tests use, against the kernel's bindings
+    run_tap dt-schema "$top/scripts/dt-schema-test.sh"
 fi
 
 # The upstream series: written, applied with git am, checkpatch clean,

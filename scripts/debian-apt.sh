@@ -67,3 +67,34 @@ debian_src_version() {
         while read -r v; do case "$v" in $3) echo "$v";; esac; done |
         sort -V -r | head -n 1
 }
+
+# debian_linux_source SERIES: Debian's linux-source-SERIES (e.g. 7.2),
+# downloaded if need be. Sets LINUX_SRC_DEB, LINUX_SRC_VERSION (the
+# package's) and LINUX_SRC, where debian_linux_source_unpack puts its tree.
+debian_linux_source() {
+    local pkg="linux-source-$1"
+    LINUX_SRC_DEB=$(debian_deb "$pkg" "$CACHE_DIR/downloads/linux" "${pkg}_*_all.deb") ||
+        return 1
+    LINUX_SRC_VERSION=$(dpkg-deb -f "$LINUX_SRC_DEB" Version)
+    LINUX_SRC="$CACHE_DIR/linux-src/$pkg-$LINUX_SRC_VERSION"
+}
+
+# debian_linux_source_unpack: unpack the tree debian_linux_source found,
+# once for every clone (callers hold no lock).
+debian_linux_source_unpack() {
+    local src=$LINUX_SRC pkg
+    pkg=$(dpkg-deb -f "$LINUX_SRC_DEB" Package)
+    [ -f "$src/.unpacked" ] && return 0
+    cache_lock fetch
+    if [ ! -f "$src/.unpacked" ]; then
+        echo "$(basename "$0"): unpacking $pkg $LINUX_SRC_VERSION" >&2
+        rm -rf "$src" "$src.tmp" "$src.deb"
+        mkdir -p "$src.deb" "$src.tmp"
+        dpkg-deb -x "$LINUX_SRC_DEB" "$src.deb"
+        tar -xaf "$src.deb/usr/src/$pkg".tar.* -C "$src.tmp" --strip-components=1
+        rm -rf "$src.deb"
+        touch "$src.tmp/.unpacked"
+        mv "$src.tmp" "$src"
+    fi
+    cache_unlock
+}

@@ -13,6 +13,10 @@ need_pkgs=(
     libslirp-dev device-tree-compiler cpio
     gcc-aarch64-linux-gnu libc6-dev-arm64-cross bc libssl-dev libelf-dev
     python3-sphinx python3-sphinx-rtd-theme
+    # dt-schema's dependencies that Debian 12 has new enough
+    # (scripts/dt-schema.sh unpacks the rest)
+    python3-ruamel.yaml python3-rfc3987 python3-libfdt python3-attr
+    python3-typing-extensions
 )
 if [ "${1:-}" = bench ]; then
     need_pkgs+=(python3-matplotlib)

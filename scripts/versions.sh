@@ -33,3 +33,7 @@ MESON_MIN=1.5
 # Where downloads, unpacked sources, built kernels and ccache live: outside
 # the clone, so that a second clone (or CI run) reuses them.
 CACHE_DIR=${APPLE_DART_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/apple-dart}
+
+# dt-schema (scripts/dt-schema.sh): Debian sid's dt-schema, its newer
+# Python dependencies from trixie, and the bindings of this Linux series.
+DT_BINDINGS_LINUX=${DT_BINDINGS_LINUX:-7.2}

@@ -42,9 +42,6 @@ const QEnumLookup apple_virt_fw_preset_lookup = {
     .size = AV_PRESET__MAX,
 };
 
-/* Where the devicetree says what firmware preset */
-#define AV_FW_FDT_PRESETS       "/chosen/dart-presets"
-
 /* Page tables live at the bottom of the carve-out. */
 #define AV_FW_TABLES_SIZE       (1 * MiB)
 
@@ -427,7 +424,7 @@ static uint32_t av_fw_fdt_region(AppleVirtFirmware *fw, AppleVirtFwDart *d,
     return av_fdt_phandle(fdt, node);
 }
 
-/* A DART client's memory-region list */
+/* The reserved-memory nodes of a DART client and its memory-region list */
 static void av_fw_fdt_client(AppleVirtFirmware *fw, AppleVirtFwDart *d,
                              void *fdt)
 {
@@ -444,41 +441,12 @@ static void av_fw_fdt_client(AppleVirtFirmware *fw, AppleVirtFwDart *d,
             names[n++] = r->client_name;
         }
     }
-    if (n) {
+    if (n && d->cfg->client_memory_region) {
         qemu_fdt_setprop(fdt, d->cfg->client, "memory-region", phandles,
                          n * sizeof(uint32_t));
         qemu_fdt_setprop_string_array(fdt, d->cfg->client,
                                       "memory-region-names",
                                       (char **)names, n);
-    }
-}
-
-/*
- * Which streams of @d firmware preset, and whether it locked it: m1n1
- * leaves the OS to find that out from the registers, but a kernel
- * developer reading the devicetree wants to know. The DART binding has
- * no room for it, so it goes under /chosen.
- */
-static void av_fw_fdt_preset(AppleVirtFwDart *d, void *fdt)
-{
-    g_autofree char *node = NULL;
-
-    if (d->cfg->preset == AV_PRESET_NONE) {
-        return;
-    }
-    if (fdt_path_offset(fdt, AV_FW_FDT_PRESETS) < 0) {
-        qemu_fdt_add_subnode(fdt, AV_FW_FDT_PRESETS);
-    }
-    node = g_strdup_printf(AV_FW_FDT_PRESETS "/%s", d->cfg->name);
-    qemu_fdt_add_subnode(fdt, node);
-    qemu_fdt_setprop_cell(fdt, node, "iommu",
-                          av_fdt_phandle(fdt, d->cfg->node));
-    qemu_fdt_setprop_string(fdt, node, "preset",
-                            apple_virt_fw_preset_lookup.array[
-                                d->cfg->preset]);
-    qemu_fdt_setprop_u64(fdt, node, "streams", d->cfg->streams);
-    if (d->cfg->lock) {
-        qemu_fdt_setprop(fdt, node, "locked", NULL, 0);
     }
 }
 
@@ -504,7 +472,6 @@ void apple_virt_fw_fdt(AppleVirtFirmware *fw, void *fdt)
     }
     for (unsigned i = 0; i < fw->num_darts; i++) {
         av_fw_fdt_client(fw, &fw->darts[i], fdt);
-        av_fw_fdt_preset(&fw->darts[i], fdt);
     }
 
     /* The boot console, on the framebuffer, as m1n1 passes it */

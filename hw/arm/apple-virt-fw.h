@@ -49,6 +49,13 @@ typedef struct AppleVirtFwDartConfig {
     const char *client;             /* DT path of its client device */
     const AppleVirtFwRegion *regions;
     unsigned num_regions;
+    /*
+     * The client lists the regions in memory-region (and names them in
+     * memory-region-names): only where its binding has the property, as
+     * the display engine's does; the generic ECAM and XHCI ones do not.
+     * Each region's iommu-addresses names the client either way.
+     */
+    bool client_memory_region;
 } AppleVirtFwDartConfig;
 
 #define AV_FW_MAX_DARTS         8

@@ -427,7 +427,7 @@ static void av_fdt_cpus(AppleVirtMachineState *avms, void *fdt)
 
 static void av_fdt_gic_timer(AppleVirtMachineState *avms, void *fdt)
 {
-    g_autofree char *node = av_fdt_node("intc", AV_GIC_DIST);
+    g_autofree char *node = av_fdt_node("interrupt-controller", AV_GIC_DIST);
     g_autofree char *its = NULL;
     const uint32_t ppi_flags = GIC_FDT_IRQ_FLAGS_LEVEL_HI;
 
@@ -450,7 +450,7 @@ static void av_fdt_gic_timer(AppleVirtMachineState *avms, void *fdt)
     qemu_fdt_setprop_cell(fdt, node, "phandle", avms->gic_phandle);
 
     avms->its_phandle = qemu_fdt_alloc_phandle(fdt);
-    its = g_strdup_printf("%s/its@%" PRIx64, node,
+    its = g_strdup_printf("%s/msi-controller@%" PRIx64, node,
                           apple_virt_memmap[AV_GIC_ITS].base);
     qemu_fdt_add_subnode(fdt, its);
     qemu_fdt_setprop_string(fdt, its, "compatible", "arm,gic-v3-its");
@@ -473,7 +473,7 @@ static void av_fdt_gic_timer(AppleVirtMachineState *avms, void *fdt)
 
 static void av_fdt_uart(AppleVirtMachineState *avms, void *fdt)
 {
-    g_autofree char *node = av_fdt_node("pl011", AV_UART);
+    g_autofree char *node = av_fdt_node("serial", AV_UART);
 
     avms->clock_phandle = qemu_fdt_alloc_phandle(fdt);
     qemu_fdt_add_subnode(fdt, "/apb-pclk");
@@ -644,6 +644,7 @@ typedef struct AppleVirtDart {
     bool locked;
     uint64_t streams;               /* the streams firmware sets up */
     const AppleVirtFwRegion *fw_regions;
+    bool client_memory_region;      /* its binding has memory-region */
     unsigned num_fw_regions;
     /* The device it fronts: created after the DART, named in the DT */
     const char *client_node;
@@ -682,6 +683,7 @@ static const AppleVirtDart av_darts[AV_NUM_DARTS] = {
         .streams = BIT_ULL(AV_DISP_SID),
         .fw_regions = av_disp_fw_regions,
         .num_fw_regions = ARRAY_SIZE(av_disp_fw_regions),
+        .client_memory_region = true,
         .client_node = "display", .client_map = AV_DISPLAY,
         .create_client = av_create_display, .fdt_client = av_fdt_display,
     },
@@ -774,6 +776,7 @@ static void av_firmware_init(AppleVirtMachineState *avms)
             .client = av_dart_client_path(d),
             .regions = d->fw_regions,
             .num_regions = d->num_fw_regions,
+            .client_memory_region = d->client_memory_region,
         };
     }
     if (!apple_virt_fw_build(&avms->fw, avms->fw_cfg, AV_NUM_DARTS,
