@@ -1,7 +1,7 @@
 # apple-dart: a QEMU model of Apple's DART IOMMU and the apple-virt machine.
 # See README.md. Everything expensive is cached under ~/.cache/apple-dart.
 
-.PHONY: all build setup run check check-qtest bench clean distclean
+.PHONY: all build setup run check check-qtest bench fuzz clean distclean
 
 all: build
 
@@ -25,6 +25,12 @@ check-qtest: build
 # and its micro-benchmark (figures only; builds a second QEMU config).
 bench: build
 	@scripts/bench-dma.sh
+
+# Coverage-guided fuzzing of the DARTs and their DMA masters with QEMU's
+# generic-fuzz (libFuzzer; a third build, with clang): FUZZ_SECONDS in all
+# (default 600), on FUZZ_JOBS workers (2). Figures, not pass/fail.
+fuzz: setup
+	@scripts/fuzz.sh
 
 clean:
 	rm -rf build

@@ -8,6 +8,9 @@
 #   build-qemu.sh bench    a second configuration of the same tree, with
 #                          QEMU's virt machine too, in build/qemu-bench
 #                          (qemu-system-aarch64 only; for make bench)
+#   build-qemu.sh fuzz     a libFuzzer configuration of the same tree, built
+#                          with clang, ASan and source-based coverage, in
+#                          build/qemu-fuzz (qemu-fuzz-aarch64; for make fuzz)
 set -euo pipefail
 
 # ccache keys objects on the locale too: build in the same one whoever
@@ -40,10 +43,15 @@ fi
 
 obj="$build/qemu-build"
 devices=apple-virt
-if [ "${1:-}" = bench ]; then
+case "${1:-}" in
+bench)
     obj="$build/qemu-bench"
     devices=apple-virt-bench
-fi
+    ;;
+fuzz)
+    obj="$build/qemu-fuzz"
+    ;;
+esac
 configure_args=(
     --python=/usr/bin/python3
     --target-list=aarch64-softmmu
@@ -53,6 +61,23 @@ configure_args=(
     --disable-docs --disable-tools --disable-install-blobs --enable-werror
     --enable-trace-backends=log
 )
+if [ "${1:-}" = fuzz ]; then
+    # QEMU's generic-fuzz target (tests/qtest/fuzz) under libFuzzer, with
+    # ASan, and clang's coverage mapping for make fuzz's line figures.
+    # No -Werror: clang warns about QEMU code that gcc is quiet on.
+    configure_args=(
+        --python=/usr/bin/python3
+        --target-list=aarch64-softmmu
+        --without-default-features --without-default-devices
+        "--with-devices-aarch64=$devices"
+        --enable-fdt=system --enable-pixman
+        --disable-docs --disable-tools --disable-install-blobs
+        --enable-trace-backends=log
+        --cc=clang --cxx=clang++ --enable-fuzzing --enable-asan
+        "--extra-cflags=-fprofile-instr-generate -fcoverage-mapping"
+        --extra-ldflags=-fprofile-instr-generate
+    )
+fi
 # Configure again (from scratch) only when the tree or the options change.
 config_id="$tree ${configure_args[*]}"
 if [ ! -f "$obj/build.ninja" ] || [ "$(cat "$obj/.apple-dart-config" 2>/dev/null)" != "$config_id" ]; then
@@ -64,10 +89,16 @@ if [ ! -f "$obj/build.ninja" ] || [ "$(cat "$obj/.apple-dart-config" 2>/dev/null
     echo "$config_id" > "$obj/.apple-dart-config"
 fi
 
-if [ "${1:-}" = bench ]; then
+case "${1:-}" in
+bench)
     ninja -C "$obj" qemu-system-aarch64
     exit 0
-fi
+    ;;
+fuzz)
+    ninja -C "$obj" -j "${FUZZ_BUILD_JOBS:-2}" qemu-fuzz-aarch64
+    exit 0
+    ;;
+esac
 
 # Our qtests: one per tests/qtest/apple-dart*-test.c. (Meson has no glob:
 # our patch to tests/qtest/meson.build names each, or ninja knows no target.)

@@ -13,9 +13,16 @@ need_pkgs=(
     libslirp-dev device-tree-compiler cpio
     gcc-aarch64-linux-gnu libc6-dev-arm64-cross bc libssl-dev libelf-dev
 )
-if [ "${1:-}" = bench ]; then
+case "${1:-}" in
+bench)
     need_pkgs+=(python3-matplotlib)
-fi
+    ;;
+fuzz)
+    # make fuzz: clang with libFuzzer and ASan (libclang-rt), llvm-cov,
+    # llvm-profdata and llvm-symbolizer
+    need_pkgs+=(clang llvm libclang-rt-14-dev)
+    ;;
+esac
 
 missing=()
 for p in "${need_pkgs[@]}"; do
