@@ -7,6 +7,7 @@
 #                           turn a saved crash into a qtest trace, a shell
 #                           one-liner and a C function for a regression
 #                           qtest (tests/qtest/apple-dart-fuzz-test.c)
+#   fuzz.sh report          the figures of the last run again
 #
 # Builds build/qemu-fuzz (clang, libFuzzer, ASan, coverage mapping: see
 # build-qemu.sh fuzz) and runs qemu-fuzz-aarch64 --fuzz-target=generic-fuzz
@@ -18,7 +19,12 @@
 # workers (libFuzzer -fork, niced). Seeds: scripts/fuzz-seeds.py, the
 # drivers' sequences; the corpus persists in $CACHE_DIR/fuzz-corpus/CONFIG,
 # crashes land in $CACHE_DIR/fuzz-crashes/CONFIG. Afterwards the corpus
-# is replayed for clang's line coverage of our files.
+# is replayed (libFuzzer -merge, which survives crashing inputs) for
+# clang's line coverage of our files.
+#
+# A crash is counted apart when it is generic-fuzz's own: its clock_step
+# operation asserts in libqtest when no timer is pending, and apple-virt
+# (no CPU runs under qtest) often has none.
 #
 # FUZZ_SECONDS (600), FUZZ_JOBS (2), FUZZ_CONFIGS (all: a comma list).
 set -euo pipefail
@@ -78,12 +84,12 @@ probe_regions() {
     dir=$(dirname "$regions")
     /usr/bin/python3 "$seedgen" probe "$dir/probe"
     : > "$regions"
-    QTEST_LOG=1 LLVM_PROFILE_FILE=/dev/null fuzzer -runs=1 "$dir/probe.pre" \
+    FUZZ_SERIALIZE_QTEST=1 QTEST_LOG=1 LLVM_PROFILE_FILE=/dev/null fuzzer -runs=1 "$dir/probe.pre" \
         > "$dir/probe.pre.log" 2>&1 || { tail "$dir/probe.pre.log" >&2; return 1; }
     grep -o 'readl 0x[0-9a-f]*' "$dir/probe.pre.log" |
         awk '{ print "pre", NR - 1, $2 }' >> "$regions"
     /usr/bin/python3 "$seedgen" probe-post "$regions" "$dir/probe.post"
-    QTEST_LOG=1 LLVM_PROFILE_FILE=/dev/null fuzzer -runs=1 "$dir/probe.post" \
+    FUZZ_SERIALIZE_QTEST=1 QTEST_LOG=1 LLVM_PROFILE_FILE=/dev/null fuzzer -runs=1 "$dir/probe.post" \
         > "$dir/probe.post.log" 2>&1 || { tail "$dir/probe.post.log" >&2; return 1; }
     grep -o 'readl 0x[0-9a-f]*' "$dir/probe.post.log" |
         awk '{ print "post", NR - 1, $2 }' >> "$regions"
@@ -96,7 +102,6 @@ if [ "${1:-}" = repro ]; then
     cfg=${3:-$(basename "$(dirname "$crash")")}
     select_config "$cfg" || die "unknown configuration '$cfg' ($(config_names | tr '\n' ' '))"
     [ -x "$bin" ] || "$top/scripts/build-qemu.sh" fuzz
-    [ -x "$top/build/qemu-system-aarch64" ] || "$top/scripts/build-qemu.sh"
     tree="$top/build/qemu-src"
     rdir="$out/repro/$(basename "$crash")"
     mkdir -p "$rdir"
@@ -110,19 +115,85 @@ if [ "${1:-}" = repro ]; then
     echo "fuzz: $crash ($cfg)"
     echo "  trace:      $rdir/trace"
     echo "  reproducer: $top/build/qemu-system-aarch64 $args -qtest stdio < $rdir/reproducer"
-    if "$top/build/qemu-system-aarch64" "${argv[@]}" -qtest stdio \
+    if [ ! -x "$top/build/qemu-system-aarch64" ]; then
+        echo "  (no build/qemu-system-aarch64 to try it on: make build)"
+    elif "$top/build/qemu-system-aarch64" "${argv[@]}" -qtest stdio \
             < "$rdir/reproducer" > "$rdir/system.log" 2>&1; then
         echo "  qemu-system-aarch64 survives it (see $rdir/system.log)"
     else
         echo "  qemu-system-aarch64 fails on it: $(grep -m1 -iE 'error|assert|abort' "$rdir/system.log" || tail -n 1 "$rdir/system.log")"
     fi
+    export QEMU_PATH="$top/build/qemu-system-aarch64" QEMU_ARGS="$args"
     /usr/bin/python3 "$tree/scripts/oss-fuzz/output_reproducer.py" \
         -bash "$rdir/reproducer" > "$rdir/reproducer.sh" 2>/dev/null || true
-    QEMU_ARGS="$args" /usr/bin/python3 \
-        "$tree/scripts/oss-fuzz/output_reproducer.py" \
+    /usr/bin/python3 "$tree/scripts/oss-fuzz/output_reproducer.py" \
         -name "test_fuzz_$(basename "$crash" | cut -c1-18 | tr -c 'a-z0-9\n' _)" \
         "$rdir/reproducer" > "$rdir/reproducer.c" 2>/dev/null || true
     echo "  C function for tests/qtest/apple-dart-fuzz-test.c: $rdir/reproducer.c"
+    exit 0
+fi
+
+# Figures of the run in $out: executions, crashes, lines covered.
+report() {
+    local summary="$out/summary.txt" log c
+    [ -f "$summary" ] || die "no run to report on (make fuzz first)"
+    # crashes by kind, from the workers' reports in each fuzz.log
+    : > "$out/crash-kinds.txt"
+    for log in "$out"/run/*/fuzz.log; do
+        c=$(basename "$(dirname "$log")")
+        awk -v c="$c" '
+            /qtest_rsp_args: assertion failed/ { harness = 1 }
+            /ERROR: AddressSanitizer|ERROR: libFuzzer: (deadly|timeout|out-of-memory)/ {
+                if ($0 ~ /AddressSanitizer/) { kind = "asan"; last = $0 }
+                else if ($0 ~ /timeout/) kind = "timeout"
+                else if ($0 ~ /out-of-memory/) kind = "oom"
+                else kind = harness ? "harness" : "crash"
+                if (!(kind == "crash" && asan)) print c, kind, last
+                asan = kind == "asan"; harness = 0; last = ""
+            }
+            /^ERROR:|hardware error|ssertion|runtime error/ { last = $0 }' \
+            "$log" >> "$out/crash-kinds.txt"
+    done
+    llvm-profdata merge -o "$out/prof/all.profdata" "$out/prof"/*.profraw
+    llvm-cov export -summary-only -instr-profile="$out/prof/all.profdata" \
+        "$bin" > "$out/prof/summary.json"
+    /usr/bin/python3 - "$out/prof/summary.json" "$summary" \
+        "$out/crash-kinds.txt" <<'EOF'
+import collections, json, sys
+data = json.load(open(sys.argv[1]))
+files = {f["filename"]: f["summary"] for f in data["data"][0]["files"]}
+rows = [l.split() for l in open(sys.argv[2])]
+execs = sum(int(r[1]) for r in rows)
+secs = sum(int(r[2]) for r in rows)
+harness = 0
+other = collections.Counter()
+for line in open(sys.argv[3]):
+    cfg, kind, *what = line.split(maxsplit=2)
+    if kind == "harness":
+        harness += 1
+    else:
+        other[(kind, what[0].strip() if what else "")] += 1
+print(f"fuzz: {execs} executions in {secs} s ({execs // max(secs, 1)} exec/s)"
+      f" over {len(rows)} configurations")
+print(f"fuzz: crashes: {sum(other.values())} in QEMU or the model;"
+      f" {harness} of generic-fuzz's clock_step with no pending timer"
+      " (libqtest's assertion, not a device's)")
+for (kind, what), n in other.most_common():
+    print(f"fuzz:   {n} x {kind}: {what}")
+for name in ("hw/iommu/apple-dart.c", "hw/iommu/apple-dart-state.c",
+             "hw/display/apple-virt-display.c", "hw/arm/apple-virt.c"):
+    hit = [s for f, s in files.items() if f.endswith(name)]
+    if hit:
+        l = hit[0]["lines"]
+        print(f"fuzz: {name}: {l['covered']}/{l['count']} lines covered"
+              f" ({l['percent']:.1f}%)")
+EOF
+    echo "fuzz: line report: llvm-cov report" \
+        "-instr-profile=$out/prof/all.profdata $bin"
+}
+
+if [ "${1:-}" = report ]; then
+    report
     exit 0
 fi
 
@@ -175,33 +246,13 @@ for c in "${configs[@]}"; do
     printf '  %-20s %10s execs %6s s %8s exec/s  new crashes %s (saved %s)\n' \
         "$c" "$execs" "$((end - start))" "$(( execs / (end - start > 0 ? end - start : 1) ))" \
         "$((after - before))" "$after"
-    # coverage: replay the corpus once, in an unforked process
-    (cd "$run" && LLVM_PROFILE_FILE="$out/prof/$c.profraw" nice -n 19 \
-        "$bin" --fuzz-target=generic-fuzz -runs=0 -timeout=20 \
-        -rss_limit_mb=4096 "$corpus" > "$run/replay.log" 2>&1) ||
-        echo "  (replay of $c's corpus stopped early: $run/replay.log)"
+    # coverage: replay the corpus; -merge runs it in children that
+    # resume after a crashing input, each writing its own profile
+    rm -rf "$run/merged"
+    mkdir -p "$run/merged"
+    (cd "$run" && LLVM_PROFILE_FILE="$out/prof/$c-%p.profraw" nice -n 19 \
+        "$bin" --fuzz-target=generic-fuzz -merge=1 -timeout=20 \
+        -rss_limit_mb=4096 "$run/merged" "$corpus" > "$run/replay.log" 2>&1) ||
+        echo "  (replay of $c's corpus failed: $run/replay.log)"
 done
-
-llvm-profdata merge -o "$out/prof/all.profdata" "$out/prof"/*.profraw
-llvm-cov export -summary-only -instr-profile="$out/prof/all.profdata" "$bin" \
-    > "$out/prof/summary.json"
-/usr/bin/python3 - "$out/prof/summary.json" "$summary" <<'EOF'
-import json, sys
-data = json.load(open(sys.argv[1]))
-files = {f["filename"]: f["summary"] for f in data["data"][0]["files"]}
-rows = [l.split() for l in open(sys.argv[2])]
-execs = sum(int(r[1]) for r in rows)
-secs = sum(int(r[2]) for r in rows)
-new = sum(int(r[3]) for r in rows)
-saved = sum(int(r[4]) for r in rows)
-print(f"fuzz: {execs} executions in {secs} s ({execs // max(secs, 1)} exec/s),"
-      f" {new} new crashes ({saved} saved in the cache)")
-for name in ("hw/iommu/apple-dart.c", "hw/iommu/apple-dart-state.c",
-             "hw/display/apple-virt-display.c", "hw/arm/apple-virt.c"):
-    hit = [s for f, s in files.items() if f.endswith(name)]
-    if hit:
-        l = hit[0]["lines"]
-        print(f"fuzz: {name}: {l['covered']}/{l['count']} lines covered"
-              f" ({l['percent']:.1f}%)")
-EOF
-echo "fuzz: line report: llvm-cov report -instr-profile=$out/prof/all.profdata $bin"
+report
