@@ -93,8 +93,9 @@ class Seq:
     def clear_patterns(self):
         self.ops.append(bytes([OP_CLEAR_DMA_PATTERNS]))
 
-    def step(self, n=1):
-        self.ops.extend([bytes([OP_CLOCK_STEP])] * n)
+    def step(self):
+        """Advance to the next timer; generic-fuzz aborts if none is set."""
+        self.ops.append(bytes([OP_CLOCK_STEP]))
 
     def data(self):
         for op in self.ops:
@@ -238,7 +239,8 @@ def edu_dma(s, iova, to_ram=False, count=64):
         s.wr(EDU_BAR + 0x88, 0x40000, 8)
     s.wr(EDU_BAR + 0x90, count, 8)
     s.wr(EDU_BAR + 0x98, 3 if to_ram else 1, 8)
-    s.step(2)
+    # edu's DMA timer is the one pending: a step with none aborts
+    s.step()
     s.rd(EDU_BAR + 0x98, 8)
 
 
@@ -350,7 +352,6 @@ def seeds(gen, regions):
     s.wr(op + 0x1c, PAGE >> 32)
     s.wr(op + 0x00, 1)                      # USBCMD.RUN
     s.wr(XHCI + 0x2000, 0)                  # doorbell 0
-    s.step(2)
     s.rd(op + 0x04)
     d.detach(XHCI_SID)
     s.clear_patterns()
@@ -359,7 +360,6 @@ def seeds(gen, regions):
     s.wr(op + 0x18, IOVA | 1)
     s.wr(op + 0x1c, 0)
     s.wr(XHCI + 0x2000, 0)
-    s.step(2)
     d.fault_clear()
     out["xhci"] = s
 
@@ -370,10 +370,8 @@ def seeds(gen, regions):
     d.map_pattern()
     for off in (0x04, 0x08, 0x0c, 0x10, 0x14, 0x18, 0x28):
         s.rd(DISPLAY + off)
-    s.step(2)
     s.wr(DISPLAY + 0x08, IOVA)
     s.wr(DISPLAY + 0x0c, 0)
-    s.step(2)
     s.rd(DISPLAY + 0x20)
     s.rd(DISPLAY + 0x24)
     s.rd(DISPLAY + 0x28)
@@ -382,7 +380,6 @@ def seeds(gen, regions):
     s.wr(DISPLAY + 0x14, 64)
     s.wr(DISPLAY + 0x18, 256)
     s.wr(DISPLAY + 0x04, 1)
-    s.step(2)
     s.wr(DISPLAY + 0x04, 0)
     s.rd(DISPLAY + 0x28)
     out["display"] = s

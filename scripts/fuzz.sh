@@ -140,6 +140,7 @@ report() {
     # crashes by kind, from the workers' reports in each fuzz.log
     : > "$out/crash-kinds.txt"
     for log in "$out"/run/*/fuzz.log; do
+        [ -f "$log" ] || continue
         c=$(basename "$(dirname "$log")")
         awk -v c="$c" '
             /qtest_rsp_args: assertion failed/ { harness = 1 }
@@ -246,8 +247,16 @@ for c in "${configs[@]}"; do
     printf '  %-20s %10s execs %6s s %8s exec/s  new crashes %s (saved %s)\n' \
         "$c" "$execs" "$((end - start))" "$(( execs / (end - start > 0 ? end - start : 1) ))" \
         "$((after - before))" "$after"
-    # coverage: replay the corpus; -merge runs it in children that
-    # resume after a crashing input, each writing its own profile
+done
+
+# Coverage of every configuration's corpus (those not fuzzed this time
+# too): -merge runs it in children that resume after a crashing input,
+# each writing its own profile.
+for c in $(config_names); do
+    corpus="$CACHE_DIR/fuzz-corpus/$c"
+    [ -d "$corpus" ] || continue
+    select_config "$c"
+    run="$out/run/$c"
     rm -rf "$run/merged"
     mkdir -p "$run/merged"
     (cd "$run" && LLVM_PROFILE_FILE="$out/prof/$c-%p.profraw" nice -n 19 \
