@@ -8,6 +8,8 @@
 #                           one-liner and a C function for a regression
 #                           qtest (tests/qtest/apple-dart-fuzz-test.c)
 #   fuzz.sh report          the figures of the last run again
+#   fuzz.sh triage CONFIG   run CONFIG's saved crashes once each and list
+#                           those that are not generic-fuzz's clock_step
 #
 # Builds build/qemu-fuzz (clang, libFuzzer, ASan, coverage mapping: see
 # build-qemu.sh fuzz) and runs qemu-fuzz-aarch64 --fuzz-target=generic-fuzz
@@ -189,9 +191,33 @@ for name in ("hw/iommu/apple-dart.c", "hw/iommu/apple-dart-state.c",
         print(f"fuzz: {name}: {l['covered']}/{l['count']} lines covered"
               f" ({l['percent']:.1f}%)")
 EOF
+    echo "fuzz: crash inputs are kept in $CACHE_DIR/fuzz-crashes/CONFIG;" \
+        "scripts/fuzz.sh triage CONFIG finds those that are not the harness's"
     echo "fuzz: line report: llvm-cov report" \
         "-instr-profile=$out/prof/all.profdata $bin"
 }
+
+if [ "${1:-}" = triage ]; then
+    cfg=${2:-}
+    select_config "$cfg" ||
+        die "usage: fuzz.sh triage CONFIG ($(config_names | paste -sd,))"
+    n=0 harness=0
+    for f in "$CACHE_DIR/fuzz-crashes/$cfg"/*; do
+        [ -f "$f" ] || continue
+        n=$((n + 1))
+        log=$(LLVM_PROFILE_FILE=/dev/null timeout 60 nice -n 19 \
+            "$bin" --fuzz-target=generic-fuzz -timeout=20 "$f" 2>&1) || true
+        if grep -q 'qtest_rsp_args: assertion failed' <<< "$log"; then
+            harness=$((harness + 1))
+            continue
+        fi
+        echo "fuzz: $f: $(grep -m1 -E 'ERROR|hardware error|ssertion' <<< "$log" ||
+                          echo "does not crash now")"
+        echo "  scripts/fuzz.sh repro $f $cfg"
+    done
+    echo "fuzz: $cfg: $n saved crashes, $harness of them generic-fuzz's clock_step"
+    exit 0
+fi
 
 if [ "${1:-}" = report ]; then
     report
