@@ -6,7 +6,7 @@
 # e.g. make check-qtest QEMU_SERIES=10.2.
 
 .PHONY: all build setup run check check-qtest check-patches patches \
-	check-qemu-newest check-sanitizers bench clean distclean
+	check-qemu-newest check-sanitizers bench fuzz clean distclean
 
 all: build
 
@@ -53,6 +53,12 @@ check-sanitizers: setup
 # and its micro-benchmark (figures only; builds a second QEMU config).
 bench: build
 	@scripts/bench-dma.sh
+
+# Coverage-guided fuzzing of the DARTs and their DMA masters with QEMU's
+# generic-fuzz (libFuzzer; a third build, with clang): FUZZ_SECONDS in all
+# (default 600), on FUZZ_JOBS workers (2). Figures, not pass/fail.
+fuzz: setup
+	@scripts/fuzz.sh
 
 clean:
 	rm -rf build

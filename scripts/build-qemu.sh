@@ -16,6 +16,9 @@
 #   build-qemu.sh san      a third one, with AddressSanitizer and
 #                          UndefinedBehaviorSanitizer, in build/qemu-san
 #                          (QEMU and our qtests; for make check-sanitizers)
+#   build-qemu.sh fuzz     a libFuzzer configuration of the same tree, built
+#                          with clang, ASan and source-based coverage, in
+#                          build/qemu-fuzz (qemu-fuzz-aarch64; for make fuzz)
 set -euo pipefail
 
 # ccache keys objects on the locale too: build in the same one whoever
@@ -58,8 +61,10 @@ bench)
 san)
     obj="$build/qemu-san"
     sanitizers=(--enable-asan --enable-ubsan) ;;
+fuzz)
+    obj="$build/qemu-fuzz" ;;
 *)
-    echo "build-qemu.sh: unknown configuration '$config' (bench, san)" >&2
+    echo "build-qemu.sh: unknown configuration '$config' (bench, san, fuzz)" >&2
     exit 2 ;;
 esac
 configure_args=(
@@ -71,6 +76,23 @@ configure_args=(
     --disable-docs --disable-tools --disable-install-blobs --enable-werror
     --enable-trace-backends=log "${sanitizers[@]}"
 )
+if [ "$config" = fuzz ]; then
+    # QEMU's generic-fuzz target (tests/qtest/fuzz) under libFuzzer, with
+    # ASan, and clang's coverage mapping for make fuzz's line figures.
+    # No -Werror: clang warns about QEMU code that gcc is quiet on.
+    configure_args=(
+        --python=/usr/bin/python3
+        --target-list=aarch64-softmmu
+        --without-default-features --without-default-devices
+        "--with-devices-aarch64=$devices"
+        --enable-fdt=system --enable-pixman
+        --disable-docs --disable-tools --disable-install-blobs
+        --enable-trace-backends=log
+        --cc=clang --cxx=clang++ --enable-fuzzing --enable-asan
+        "--extra-cflags=-fprofile-instr-generate -fcoverage-mapping"
+        --extra-ldflags=-fprofile-instr-generate
+    )
+fi
 # Configure again (from scratch) only when the tree or the options change.
 config_id="$tree ${configure_args[*]}"
 if [ ! -f "$obj/build.ninja" ] || [ "$(cat "$obj/.apple-dart-config" 2>/dev/null)" != "$config_id" ]; then
@@ -82,10 +104,16 @@ if [ ! -f "$obj/build.ninja" ] || [ "$(cat "$obj/.apple-dart-config" 2>/dev/null
     echo "$config_id" > "$obj/.apple-dart-config"
 fi
 
-if [ "$config" = bench ]; then
+case $config in
+bench)
     ninja -C "$obj" qemu-system-aarch64
     exit 0
-fi
+    ;;
+fuzz)
+    ninja -C "$obj" -j "${FUZZ_BUILD_JOBS:-2}" qemu-fuzz-aarch64
+    exit 0
+    ;;
+esac
 
 # Our qtests: one per tests/qtest/apple-dart*-test.c. (Meson has no glob:
 # our patch to tests/qtest/meson.build names each, or ninja knows no target.)

@@ -18,9 +18,16 @@ need_pkgs=(
     python3-ruamel.yaml python3-rfc3987 python3-libfdt python3-attr
     python3-typing-extensions
 )
-if [ "${1:-}" = bench ]; then
+case "${1:-}" in
+bench)
     need_pkgs+=(python3-matplotlib)
-fi
+    ;;
+fuzz)
+    # make fuzz: clang with libFuzzer and ASan (libclang-rt), llvm-cov,
+    # llvm-profdata and llvm-symbolizer
+    need_pkgs+=(clang llvm libclang-rt-14-dev)
+    ;;
+esac
 
 missing=()
 for p in "${need_pkgs[@]}"; do

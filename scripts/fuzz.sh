@@ -1,0 +1,293 @@
+#!/usr/bin/env bash
+# make fuzz: coverage-guided fuzzing of the DARTs and their DMA masters
+# with QEMU's generic-fuzz target under libFuzzer (figures, not pass/fail).
+#
+#   fuzz.sh                 fuzz every configuration, FUZZ_SECONDS in all
+#   fuzz.sh repro CRASH [CONFIG]
+#                           turn a saved crash into a qtest trace, a shell
+#                           one-liner and a C function for a regression
+#                           qtest (tests/qtest/apple-dart-fuzz-test.c)
+#   fuzz.sh report          the figures of the last run again
+#   fuzz.sh triage CONFIG   run CONFIG's saved crashes once each and list
+#                           those that are not generic-fuzz's clock_step
+#
+# Builds build/qemu-fuzz (clang, libFuzzer, ASan, coverage mapping: see
+# build-qemu.sh fuzz) and runs qemu-fuzz-aarch64 --fuzz-target=generic-fuzz
+# on apple-virt with all three DARTs, edu on the PCIe bus, the XHCI with a
+# USB stick and the display engine; QEMU_FUZZ_OBJECTS covers the DARTs'
+# MMIO, edu's, the XHCI's, the display engine's and the PCIe ECAM (so that
+# inputs can map edu's BAR). One configuration a DART generation and
+# firmware preset (CONFIGS below), each FUZZ_SECONDS / n long, on FUZZ_JOBS
+# workers (libFuzzer -fork, niced). Seeds: scripts/fuzz-seeds.py, the
+# drivers' sequences; the corpus persists in $CACHE_DIR/fuzz-corpus/CONFIG,
+# crashes land in $CACHE_DIR/fuzz-crashes/CONFIG. Afterwards the corpus
+# is replayed (libFuzzer -merge, which survives crashing inputs) for
+# clang's line coverage of our files.
+#
+# A crash is counted apart when it is generic-fuzz's own: its clock_step
+# operation asserts in libqtest when no timer is pending, and apple-virt
+# (no CPU runs under qtest) often has none.
+#
+# FUZZ_SECONDS (600), FUZZ_JOBS (2), FUZZ_CONFIGS (all: a comma list).
+set -euo pipefail
+
+top=$(cd "$(dirname "$0")/.." && pwd)
+. "$top/scripts/versions.sh"
+out="$top/build/fuzz"
+bin="$top/build/qemu-fuzz/qemu-fuzz-aarch64"
+seedgen="$top/scripts/fuzz-seeds.py"
+
+# name, DART generation (fuzz-seeds.py's), -M apple-virt options
+CONFIGS=(
+    "t8103 t8103 dart=t8103,dart-check-stale-tlb=on"
+    "t6000 t6000 dart=t6000,pcie-dart-preset=mapped,usb-dart-preset=empty"
+    "t8110-va42 t8110-va42 dart=t8110,dart-va-bits=42,usb-dart-preset=mapped"
+    "t8103-usb4-locked t8103-usb4 dart=t8103-usb4,pcie-dart-preset=mapped,pcie-dart-locked=on,usb-dart-preset=mapped,usb-dart-locked=on"
+    "t8110-locked t8110 dart=t8110,pcie-dart-preset=mapped,pcie-dart-locked=on,disp-dart-locked=off"
+)
+OBJECTS="apple-dart* edu-mmio* sysbus-xhci apple-virt-display pcie-mmcfg-mmio*"
+
+die() { echo "fuzz: $*" >&2; exit 1; }
+
+# Set QEMU_FUZZ_ARGS/OBJECTS and gen for configuration $1; false if unknown.
+select_config() {
+    local c name machine
+    for c in "${CONFIGS[@]}"; do
+        read -r name gen machine <<< "$c"
+        if [ "$name" = "$1" ]; then
+            QEMU_FUZZ_ARGS="-M apple-virt,$machine"
+            QEMU_FUZZ_ARGS+=" -device edu,addr=3.0,dma_mask=0xffffffffffffffff"
+            QEMU_FUZZ_ARGS+=" -drive if=none,id=stick,format=raw,file=null-co://"
+            QEMU_FUZZ_ARGS+=" -device usb-storage,drive=stick"
+            export QEMU_FUZZ_ARGS
+            export QEMU_FUZZ_OBJECTS="$OBJECTS"
+            return 0
+        fi
+    done
+    return 1
+}
+
+config_names() {
+    local c
+    for c in "${CONFIGS[@]}"; do
+        echo "${c%% *}"
+    done
+}
+
+fuzzer() {
+    ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=0} \
+        "$bin" --fuzz-target=generic-fuzz "$@"
+}
+
+# The addresses each region index reaches, before and after edu's BAR is
+# mapped: "PHASE INDEX ADDRESS" lines into $1 (see fuzz-seeds.py).
+probe_regions() {
+    local regions=$1 dir
+    dir=$(dirname "$regions")
+    /usr/bin/python3 "$seedgen" probe "$dir/probe"
+    : > "$regions"
+    FUZZ_SERIALIZE_QTEST=1 QTEST_LOG=1 LLVM_PROFILE_FILE=/dev/null fuzzer -runs=1 "$dir/probe.pre" \
+        > "$dir/probe.pre.log" 2>&1 || { tail "$dir/probe.pre.log" >&2; return 1; }
+    grep -o 'readl 0x[0-9a-f]*' "$dir/probe.pre.log" |
+        awk '{ print "pre", NR - 1, $2 }' >> "$regions"
+    /usr/bin/python3 "$seedgen" probe-post "$regions" "$dir/probe.post"
+    FUZZ_SERIALIZE_QTEST=1 QTEST_LOG=1 LLVM_PROFILE_FILE=/dev/null fuzzer -runs=1 "$dir/probe.post" \
+        > "$dir/probe.post.log" 2>&1 || { tail "$dir/probe.post.log" >&2; return 1; }
+    grep -o 'readl 0x[0-9a-f]*' "$dir/probe.post.log" |
+        awk '{ print "post", NR - 1, $2 }' >> "$regions"
+    grep -q '^pre' "$regions" || die "the region probe matched no region"
+}
+
+if [ "${1:-}" = repro ]; then
+    crash=${2:-}
+    [ -f "$crash" ] || die "usage: fuzz.sh repro CRASH-FILE [CONFIG]"
+    cfg=${3:-$(basename "$(dirname "$crash")")}
+    select_config "$cfg" || die "unknown configuration '$cfg' ($(config_names | tr '\n' ' '))"
+    [ -x "$bin" ] || "$top/scripts/build-qemu.sh" fuzz
+    tree="$top/build/qemu-src"
+    rdir="$out/repro/$(basename "$crash")"
+    mkdir -p "$rdir"
+    QTEST_LOG=1 FUZZ_SERIALIZE_QTEST=1 QEMU_FUZZ_TIMEOUT=0 \
+        LLVM_PROFILE_FILE=/dev/null fuzzer "$crash" > "$rdir/trace" 2>&1 || true
+    /usr/bin/python3 "$tree/scripts/oss-fuzz/reorder_fuzzer_qtest_trace.py" \
+        "$rdir/trace" > "$rdir/reproducer"
+    args="$QEMU_FUZZ_ARGS -display none -machine accel=qtest -m 512M"
+    echo "$args" > "$rdir/args"
+    read -r -a argv <<< "$args"
+    echo "fuzz: $crash ($cfg)"
+    echo "  trace:      $rdir/trace"
+    echo "  reproducer: $top/build/qemu-system-aarch64 $args -qtest stdio < $rdir/reproducer"
+    if [ ! -x "$top/build/qemu-system-aarch64" ]; then
+        echo "  (no build/qemu-system-aarch64 to try it on: make build)"
+    elif "$top/build/qemu-system-aarch64" "${argv[@]}" -qtest stdio \
+            < "$rdir/reproducer" > "$rdir/system.log" 2>&1; then
+        echo "  qemu-system-aarch64 survives it (see $rdir/system.log)"
+    else
+        echo "  qemu-system-aarch64 fails on it: $(grep -m1 -iE 'error|assert|abort' "$rdir/system.log" || tail -n 1 "$rdir/system.log")"
+    fi
+    export QEMU_PATH="$top/build/qemu-system-aarch64" QEMU_ARGS="$args"
+    /usr/bin/python3 "$tree/scripts/oss-fuzz/output_reproducer.py" \
+        -bash "$rdir/reproducer" > "$rdir/reproducer.sh" 2>/dev/null || true
+    /usr/bin/python3 "$tree/scripts/oss-fuzz/output_reproducer.py" \
+        -name "test_fuzz_$(basename "$crash" | cut -c1-18 | tr -c 'a-z0-9\n' _)" \
+        "$rdir/reproducer" > "$rdir/reproducer.c" 2>/dev/null || true
+    echo "  C function for tests/qtest/apple-dart-fuzz-test.c: $rdir/reproducer.c"
+    exit 0
+fi
+
+# Figures of the run in $out: executions, crashes, lines covered.
+report() {
+    local summary="$out/summary.txt" log c
+    [ -f "$summary" ] || die "no run to report on (make fuzz first)"
+    # crashes by kind, from the workers' reports in each fuzz.log
+    : > "$out/crash-kinds.txt"
+    for log in "$out"/run/*/fuzz.log; do
+        [ -f "$log" ] || continue
+        c=$(basename "$(dirname "$log")")
+        awk -v c="$c" '
+            /qtest_rsp_args: assertion failed/ { harness = 1 }
+            /ERROR: AddressSanitizer|ERROR: libFuzzer: (deadly|timeout|out-of-memory)/ {
+                if ($0 ~ /AddressSanitizer/) { kind = "asan"; last = $0 }
+                else if ($0 ~ /timeout/) kind = "timeout"
+                else if ($0 ~ /out-of-memory/) kind = "oom"
+                else kind = harness ? "harness" : "crash"
+                if (!(kind == "crash" && asan)) print c, kind, last
+                asan = kind == "asan"; harness = 0; last = ""
+            }
+            /^ERROR:|hardware error|ssertion|runtime error/ { last = $0 }' \
+            "$log" >> "$out/crash-kinds.txt"
+    done
+    llvm-profdata merge -o "$out/prof/all.profdata" "$out/prof"/*.profraw
+    llvm-cov export -summary-only -instr-profile="$out/prof/all.profdata" \
+        "$bin" > "$out/prof/summary.json"
+    /usr/bin/python3 - "$out/prof/summary.json" "$summary" \
+        "$out/crash-kinds.txt" <<'EOF'
+import collections, json, sys
+data = json.load(open(sys.argv[1]))
+files = {f["filename"]: f["summary"] for f in data["data"][0]["files"]}
+rows = [l.split() for l in open(sys.argv[2])]
+execs = sum(int(r[1]) for r in rows)
+secs = sum(int(r[2]) for r in rows)
+harness = 0
+other = collections.Counter()
+for line in open(sys.argv[3]):
+    cfg, kind, *what = line.split(maxsplit=2)
+    if kind == "harness":
+        harness += 1
+    else:
+        other[(kind, what[0].strip() if what else "")] += 1
+print(f"fuzz: {execs} executions in {secs} s ({execs // max(secs, 1)} exec/s)"
+      f" over {len(rows)} configurations")
+print(f"fuzz: crashes: {sum(other.values())} in QEMU or the model;"
+      f" {harness} of generic-fuzz's clock_step with no pending timer"
+      " (libqtest's assertion, not a device's)")
+for (kind, what), n in other.most_common():
+    print(f"fuzz:   {n} x {kind}: {what}")
+for name in ("hw/iommu/apple-dart.c", "hw/iommu/apple-dart-state.c",
+             "hw/display/apple-virt-display.c", "hw/arm/apple-virt.c"):
+    hit = [s for f, s in files.items() if f.endswith(name)]
+    if hit:
+        l = hit[0]["lines"]
+        print(f"fuzz: {name}: {l['covered']}/{l['count']} lines covered"
+              f" ({l['percent']:.1f}%)")
+EOF
+    echo "fuzz: crash inputs are kept in $CACHE_DIR/fuzz-crashes/CONFIG;" \
+        "scripts/fuzz.sh triage CONFIG finds those that are not the harness's"
+    echo "fuzz: line report: llvm-cov report" \
+        "-instr-profile=$out/prof/all.profdata $bin"
+}
+
+if [ "${1:-}" = triage ]; then
+    cfg=${2:-}
+    select_config "$cfg" ||
+        die "usage: fuzz.sh triage CONFIG ($(config_names | paste -sd,))"
+    n=0 harness=0
+    for f in "$CACHE_DIR/fuzz-crashes/$cfg"/*; do
+        [ -f "$f" ] || continue
+        n=$((n + 1))
+        log=$(LLVM_PROFILE_FILE=/dev/null timeout 60 nice -n 19 \
+            "$bin" --fuzz-target=generic-fuzz -timeout=20 "$f" 2>&1) || true
+        if grep -q 'qtest_rsp_args: assertion failed' <<< "$log"; then
+            harness=$((harness + 1))
+            continue
+        fi
+        echo "fuzz: $f: $(grep -m1 -E 'ERROR|hardware error|ssertion' <<< "$log" ||
+                          echo "does not crash now")"
+        echo "  scripts/fuzz.sh repro $f $cfg"
+    done
+    echo "fuzz: $cfg: $n saved crashes, $harness of them generic-fuzz's clock_step"
+    exit 0
+fi
+
+if [ "${1:-}" = report ]; then
+    report
+    exit 0
+fi
+
+secs=${FUZZ_SECONDS:-600}
+jobs=${FUZZ_JOBS:-2}
+if ! [[ "$secs" =~ ^[0-9]+$ ]] || [ "$secs" -eq 0 ]; then
+    die "FUZZ_SECONDS must be a positive number of seconds, not '$secs'"
+fi
+if ! [[ "$jobs" =~ ^[0-9]+$ ]] || [ "$jobs" -eq 0 ]; then
+    die "FUZZ_JOBS must be a positive number, not '$jobs'"
+fi
+IFS=, read -r -a configs <<< "${FUZZ_CONFIGS:-$(config_names | paste -sd,)}"
+for c in "${configs[@]}"; do
+    select_config "$c" || die "unknown configuration '$c' in FUZZ_CONFIGS ($(config_names | paste -sd,))"
+done
+per=$(( secs / ${#configs[@]} ))
+[ "$per" -ge 10 ] || die "FUZZ_SECONDS=$secs is too short for ${#configs[@]} configurations"
+
+"$top/scripts/setup-host.sh" fuzz
+"$top/scripts/build-qemu.sh" fuzz
+
+rm -rf "$out/run" "$out/prof"
+mkdir -p "$out/run" "$out/prof"
+summary="$out/summary.txt"
+: > "$summary"
+echo "make fuzz: ${#configs[@]} configurations, ${per}s each on $jobs workers"
+for c in "${configs[@]}"; do
+    select_config "$c"
+    run="$out/run/$c"
+    corpus="$CACHE_DIR/fuzz-corpus/$c"
+    crashes="$CACHE_DIR/fuzz-crashes/$c"
+    mkdir -p "$run" "$corpus" "$crashes"
+    probe_regions "$run/regions"
+    /usr/bin/python3 "$seedgen" seeds "$gen" "$run/regions" "$run/seeds"
+    before=$(find "$crashes" -type f | wc -l)
+    start=$(date +%s)
+    # (fork mode: the workers' logs land in the run directory)
+    (cd "$run" && LLVM_PROFILE_FILE=/dev/null nice -n 19 \
+        "$bin" --fuzz-target=generic-fuzz -fork="$jobs" \
+        -ignore_crashes=1 -ignore_timeouts=1 -ignore_ooms=1 \
+        -max_total_time="$per" -timeout=10 -rss_limit_mb=4096 -max_len=4096 \
+        -artifact_prefix="$crashes/" "$corpus" "$run/seeds" \
+        > "$run/fuzz.log" 2>&1) || true
+    end=$(date +%s)
+    # the last status line: "#EXECS: cov: ... exec/s: ... oom/timeout/crash: ..."
+    last=$(grep -E '^#[0-9]+: cov:' "$run/fuzz.log" | tail -n 1)
+    execs=$(sed -E 's/^#([0-9]+):.*/\1/' <<< "${last:-#0:}")
+    after=$(find "$crashes" -type f | wc -l)
+    echo "$c $execs $((end - start)) $((after - before)) $after" >> "$summary"
+    printf '  %-20s %10s execs %6s s %8s exec/s  new crashes %s (saved %s)\n' \
+        "$c" "$execs" "$((end - start))" "$(( execs / (end - start > 0 ? end - start : 1) ))" \
+        "$((after - before))" "$after"
+done
+
+# Coverage of every configuration's corpus (those not fuzzed this time
+# too): -merge runs it in children that resume after a crashing input,
+# each writing its own profile.
+for c in $(config_names); do
+    corpus="$CACHE_DIR/fuzz-corpus/$c"
+    [ -d "$corpus" ] || continue
+    select_config "$c"
+    run="$out/run/$c"
+    rm -rf "$run/merged"
+    mkdir -p "$run/merged"
+    (cd "$run" && LLVM_PROFILE_FILE="$out/prof/$c-%p.profraw" nice -n 19 \
+        "$bin" --fuzz-target=generic-fuzz -merge=1 -timeout=20 \
+        -rss_limit_mb=4096 "$run/merged" "$corpus" > "$run/replay.log" 2>&1) ||
+        echo "  (replay of $c's corpus failed: $run/replay.log)"
+done
+report
