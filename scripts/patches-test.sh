@@ -131,7 +131,7 @@ main() {
     # (not compared: the stamps of fetch-qemu.sh and prepare-qemu.sh, and
     # python/wheels, which configure leaves in the source tree)
     diff -rq --exclude=.git --exclude=.unpacked --exclude=.apple-dart-prepared \
-        --exclude=wheels "$tree" "$built" > "$log" 2>&1
+        --exclude=wheels --exclude=__pycache__ "$tree" "$built" > "$log" 2>&1
     local unexpected=()
     while read -r line; do
         case "$line" in
@@ -141,7 +141,12 @@ main() {
                 f="${f%%: *}/${f#*: }"
                 for x in $excludes; do
                     [ "$f" = "$x" ] && continue 2
-                done ;;
+                done
+                # a directory of excluded files only
+                if [ -d "$built/$f" ] && ! (cd "$built" && find -L "$f" -type f) |
+                        grep -vxF -f <(tr ' ' '\n' <<< "$excludes") -q; then
+                    continue
+                fi ;;
             "Only in $built: "*)
                 f=${line#"Only in $built: "}
                 for x in $excludes; do
