@@ -30,6 +30,9 @@ JOBS_ALL = ["read:4096", "read:65536", "read:1048576",
 # PL011 FR on both machines; the DART's command register (T8020 layout)
 MMIO_UART = "mmio:0x9000018"
 MMIO_DART = "mmio:0x9100020"
+# the kernel's dma_map_benchmark on edu: one page (as virtio maps each
+# segment) and 1 MiB of 16 KiB pages in one mapping
+MAP_JOBS = ["map:1", "map:64"]
 DART_STATS = ["stat-walks", "stat-tlb-hits", "stat-invalidations"]
 VIRT_IOMMU_PLATFORM = [
     "-global", "virtio-device.iommu_platform=on",
@@ -122,6 +125,8 @@ def machine_config(name, ndisks=1, extra_qemu=(), kernel=None):
         if name.startswith("smmu"):
             machine += ",iommu=smmuv3"
         qemu = VIRT_IOMMU_PLATFORM + list(extra_qemu)
+    # edu, driverless, for the map jobs; a DART stream like the disks'
+    qemu += ["-device", "edu,addr=8.0"]
     for i in range(ndisks):
         qemu += ["-drive", "if=none,id=d%d,format=raw,file=@disk%d@" % (i, i),
                  "-device", "virtio-blk-pci,addr=%d.0,drive=d%d" % (4 + i, i)]
@@ -181,6 +186,13 @@ def run_guest(args, cfg, jobs, name):
                                 "ns": ns, "disks": int(ndev),
                                 "value": ns / nbytes if op == "mmio" else
                                 nbytes / MIB / (ns / 1e9)})
+            elif line.startswith("CHECK bench-map "):
+                pages, map_ns, unmap_ns = (int(w) for w in words[2:5])
+                # "value": ns per map and unmap of PAGES pages
+                results.append({"job": "map:%d" % pages, "bytes": 0,
+                                "ns": map_ns + unmap_ns,
+                                "value": map_ns + unmap_ns,
+                                "map_ns": map_ns, "unmap_ns": unmap_ns})
             elif line.startswith("CHECK bench-sync"):
                 now = {"cpu": cpu_seconds(proc.pid)}
                 if cfg["dart"]:
@@ -240,6 +252,8 @@ def summary(runs):
     out = {"median": statistics.median(mibs), "min": min(mibs),
            "max": max(mibs), "n": len(mibs), "samples": mibs}
     moved = sum(r["bytes"] for r in runs) / MIB
+    if not moved:
+        return out
     if runs and all("cpu" in r for r in runs):
         # QEMU's CPU time (every thread) per MiB moved
         out["cpu_us_per_mib"] = sum(r["cpu"] for r in runs) * 1e6 / moved
@@ -285,6 +299,7 @@ def cmd_dma(args):
             continue
         # and the cost of one MMIO read: the UART's, the DART's command
         jobs = JOBS_ALL + [MMIO_UART] + ([MMIO_DART] if "dart" in n else [])
+        jobs += MAP_JOBS
         configs.append((n, machine_config(n),
                         args.jobs.split(",") if args.jobs else jobs))
     res = run_rounds(args, configs, "dma", "DMA through the IOMMU: O_DIRECT"
@@ -334,6 +349,7 @@ def print_dma_table(res):
             if s:
                 print("  %-28s %-13s %6.0f (%.0f-%.0f)" % (
                     title, what, s["median"], s["min"], s["max"]))
+    print_map_table(res)
     t = res.get("dart-translate", {})
     if t:
         print("\nDART translating, per MiB moved: walks, TLB hit rate,"
@@ -344,6 +360,42 @@ def print_dma_table(res):
                 print("  %-16s %7.1f walks  %5.1f%% hits  %7.1f inval" % (
                     job_name(job), s["walks_per_mib"], 100 * s["hit_rate"],
                     s["invalidations_per_mib"]))
+
+
+def print_map_table(res):
+    """The guest's dma_map_single + dma_unmap_single, and what it explains"""
+    if not any(j in res.get(n, {}) for n, _ in DMA_CONFIGS for j in MAP_JOBS):
+        return
+    print("\nThe guest's own cost of a streaming mapping (Linux's"
+          " dma_map_benchmark on edu),\nmicroseconds per map + unmap"
+          " (median, min-max):")
+    print("%-30s" % "" + "".join("%24s" % ("%s page%s" % (j[4:], "s" * (
+        j != "map:1"))) for j in MAP_JOBS))
+    for name, title in DMA_CONFIGS:
+        row = ""
+        for j in MAP_JOBS:
+            s = res.get(name, {}).get(j)
+            row += ("%10.2f (%5.2f-%5.2f)" % (s["median"] / 1e3, s["min"] /
+                                              1e3, s["max"] / 1e3)
+                    if s else "%24s" % "-")
+        print("%-30s" % title + row)
+    # Strict mode maps and unmaps each segment once, and the DART driver
+    # invalidates after each: invalidations/2 mappings per MiB.
+    t, b = res.get("dart-translate", {}), res.get("dart-bypass", {})
+    if "map:1" not in t or "map:1" not in b:
+        return
+    one = (t["map:1"]["median"] - b["map:1"]["median"]) / 1e3
+    print("\nDART translating against bypass, per MiB moved, microseconds:"
+          " QEMU's extra\nCPU time, and the guest's mappings"
+          " (invalidations/2 x %.2f us, the extra\ncost of one"
+          " 1-page map + unmap) that it spends part of it on:" % one)
+    for job in JOBS_ALL:
+        s, base = t.get(job, {}), b.get(job, {})
+        if "cpu_us_per_mib" in s and "cpu_us_per_mib" in base:
+            maps = s["invalidations_per_mib"] / 2
+            print("  %-16s %8.0f extra CPU  %6.0f mappings x %.2f = %8.0f" % (
+                job_name(job), s["cpu_us_per_mib"] - base["cpu_us_per_mib"],
+                maps, one, maps * one))
 
 
 def plot_dma(res, path):
@@ -562,6 +614,14 @@ def cmd_rst(args):
                                    for j in JOBS_ALL])
         print(rst_table(["QEMU CPU us per MiB"] +
                         [job_name(j) for j in JOBS_ALL], rows))
+        rows = [[title] + ["%.2f" % (dma[name][j]["median"] / 1e3)
+                           for j in MAP_JOBS]
+                for name, title in present
+                if all(j in dma[name] for j in MAP_JOBS)]
+        if rows:
+            print(rst_table(["map + unmap, us"] +
+                            ["%s page%s" % (j[4:], "s" * (j != "map:1"))
+                             for j in MAP_JOBS], rows))
     if micro:
         print(rst_table(
             ["generation", "page", "levels", "TLB hit", "walk",
