@@ -21,6 +21,7 @@ set -uo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
 . "$top/scripts/versions.sh"
+mapfile -t qemu_patch_files < <(qemu_patches)
 . "$top/scripts/tap.sh"
 name=docs
 mode=${1:-}
@@ -59,7 +60,7 @@ mapfile -t pages < <(cd "$top" && find docs -name '*.rst' | LC_ALL=C sort)
 
 inputs=$(cd "$top" && {
     echo "$pristine $(sphinx-build --version)"
-    sha256sum "${pages[@]}" scripts/docs-test.sh patches/qemu/*.patch
+    sha256sum "${pages[@]}" scripts/docs-test.sh "${qemu_patch_files[@]}"
     find docs -type f ! -name '*.rst' | LC_ALL=C sort | xargs -r sha256sum
 } | sha256sum | cut -c1-16)
 stamp="$work/stamp"
@@ -125,7 +126,7 @@ main() {
     cp "$pristine/docs/system/target-arm.rst" "$idx/docs/system/"
     cp "$pristine/docs/specs/index.rst" "$idx/docs/specs/"
     chmod -R u+w "$idx"
-    for p in "$top"/patches/qemu/*.patch; do
+    for p in "${qemu_patch_files[@]}"; do
         # (only the hunks for these two files)
         filterdiff_docs "$p" | patch -d "$idx" -p1 -s --no-backup-if-mismatch >/dev/null 2>&1
     done

@@ -173,7 +173,7 @@ for s in "${steps[@]}"; do
     done
     for q in $(step_field "$s" qemu); do
         mkdir -p "$tmp/none"       # (git apply wants a work tree)
-        GIT_WORK_TREE="$tmp/none" git apply --cached "$top/patches/qemu/$q" ||
+        GIT_WORK_TREE="$tmp/none" git apply --cached "$(qemu_patch_file "$q")" ||
             die "patches/qemu/$q does not apply to QEMU $(basename "$pristine")"
     done
     for m in $(step_field "$s" maintainers); do

@@ -16,11 +16,13 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 tree=$1
 pristine=${2:-}
 overlay_dirs=(hw include tests docs configs)
+. "$top/scripts/versions.sh"
+mapfile -t qemu_patches < <(qemu_patches)
 
 if [ -n "$pristine" ]; then
     stamp="$tree/.apple-dart-prepared"
     # ("copy": trees that older scripts hard-linked to PRISTINE are remade)
-    want="$pristine copy $(cat "$top"/patches/qemu/*.patch | sha256sum | cut -c1-16)"
+    want="$pristine copy $(cat "${qemu_patches[@]}" | sha256sum | cut -c1-16)"
     if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
         rm -rf "$tree"
         mkdir -p "$(dirname "$tree")"
@@ -29,7 +31,7 @@ if [ -n "$pristine" ]; then
         # kept, so a remade tree rebuilds only what the patches touch.
         cp -a --reflink=auto "$pristine" "$tree"
         chmod -R u+w "$tree"
-        for p in "$top"/patches/qemu/*.patch; do
+        for p in "${qemu_patches[@]}"; do
             patch -d "$tree" -p1 -s --no-backup-if-mismatch < "$p"
         done
         echo "$want" > "$stamp"
@@ -37,7 +39,7 @@ if [ -n "$pristine" ]; then
 else
     [ -f "$tree/include/qemu/osdep.h" ] ||
         { echo "prepare-qemu: $tree does not look like a QEMU tree" >&2; exit 1; }
-    for p in "$top"/patches/qemu/*.patch; do
+    for p in "${qemu_patches[@]}"; do
         if patch -d "$tree" -p1 -s -f --dry-run -R < "$p" >/dev/null 2>&1; then
             continue        # already applied
         fi

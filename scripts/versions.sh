@@ -37,3 +37,22 @@ CACHE_DIR=${APPLE_DART_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/apple-dart}
 # dt-schema (scripts/dt-schema.sh): Debian sid's dt-schema, its newer
 # Python dependencies from trixie, and the bindings of this Linux series.
 DT_BINDINGS_LINUX=${DT_BINDINGS_LINUX:-7.2}
+
+# The patches to QEMU's own files (patches/qemu/NAME.patch), in order;
+# where a series moved the context of one, patches/qemu/SERIES/NAME.patch
+# replaces it for that series.
+qemu_patch_file() {
+    local dir
+    dir=$(cd "$(dirname "${BASH_SOURCE[0]}")/../patches/qemu" && pwd)
+    if [ -f "$dir/$QEMU_SERIES/$1" ]; then
+        echo "$dir/$QEMU_SERIES/$1"
+    else
+        echo "$dir/$1"
+    fi
+}
+qemu_patches() {
+    local p
+    for p in "$(dirname "${BASH_SOURCE[0]}")"/../patches/qemu/*.patch; do
+        qemu_patch_file "${p##*/}"
+    done
+}
