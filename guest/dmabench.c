@@ -170,6 +170,7 @@ static int run_map(const char *pages, double seconds, const char *dev)
         .threads = 1, .seconds = seconds, .node = -1, .dma_bits = 48,
         .dma_dir = 0 /* bidirectional */, .granule = atoi(pages),
     };
+    const char *slot = strrchr(dev, '/');   /* e.g. 0000:00:08.0 */
     char path[256];
     int fd;
 
@@ -177,7 +178,7 @@ static int run_map(const char *pages, double seconds, const char *dev)
         mount("debugfs", "/sys/kernel/debug", "debugfs", 0, NULL);
         snprintf(path, sizeof(path), "%s/driver_override", dev);
         write_file(path, "dma_map_benchmark");
-        write_file("/sys/bus/pci/drivers_probe", strrchr(dev, '/') + 1);
+        write_file("/sys/bus/pci/drivers_probe", slot ? slot + 1 : dev);
     }
     fd = open(DMA_MAP_BENCH_PATH, O_RDWR);
     if (fd < 0 || ioctl(fd, DMA_MAP_BENCH_IOCTL, &b)) {

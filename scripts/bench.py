@@ -33,6 +33,7 @@ MMIO_DART = "mmio:0x9100020"
 # the kernel's dma_map_benchmark on edu: one page (as virtio maps each
 # segment) and 1 MiB of 16 KiB pages in one mapping
 MAP_JOBS = ["map:1", "map:64"]
+EDU_FOR_MAP = ["-device", "edu,addr=8.0"]
 DART_STATS = ["stat-walks", "stat-tlb-hits", "stat-invalidations"]
 VIRT_IOMMU_PLATFORM = [
     "-global", "virtio-device.iommu_platform=on",
@@ -125,8 +126,6 @@ def machine_config(name, ndisks=1, extra_qemu=(), kernel=None):
         if name.startswith("smmu"):
             machine += ",iommu=smmuv3"
         qemu = VIRT_IOMMU_PLATFORM + list(extra_qemu)
-    # edu, driverless, for the map jobs; a DART stream like the disks'
-    qemu += ["-device", "edu,addr=8.0"]
     for i in range(ndisks):
         qemu += ["-drive", "if=none,id=d%d,format=raw,file=@disk%d@" % (i, i),
                  "-device", "virtio-blk-pci,addr=%d.0,drive=d%d" % (4 + i, i)]
@@ -300,7 +299,8 @@ def cmd_dma(args):
         # and the cost of one MMIO read: the UART's, the DART's command
         jobs = JOBS_ALL + [MMIO_UART] + ([MMIO_DART] if "dart" in n else [])
         jobs += MAP_JOBS
-        configs.append((n, machine_config(n),
+        # edu, driverless, for the map jobs: a DART stream like the disks'
+        configs.append((n, machine_config(n, extra_qemu=EDU_FOR_MAP),
                         args.jobs.split(",") if args.jobs else jobs))
     res = run_rounds(args, configs, "dma", "DMA through the IOMMU: O_DIRECT"
                      " on one virtio-blk disk, same kernel, disk and QEMU")
