@@ -39,12 +39,23 @@ if [ -n "$pristine" ]; then
 else
     [ -f "$tree/include/qemu/osdep.h" ] ||
         { echo "prepare-qemu: $tree does not look like a QEMU tree" >&2; exit 1; }
+    # A user's tree may be any QEMU: of each patch, the first variant
+    # (QEMU_SERIES's, the default, then the other series') that is
+    # already applied or applies.
     for p in "${qemu_patches[@]}"; do
-        if patch -d "$tree" -p1 -s -f --dry-run -R < "$p" >/dev/null 2>&1; then
-            continue        # already applied
-        fi
-        patch -d "$tree" -p1 -s --no-backup-if-mismatch < "$p" ||
-            { echo "prepare-qemu: $(basename "$p") does not apply to $tree" >&2; exit 1; }
+        name=${p##*/}
+        applied=
+        for v in "$p" "$top/patches/qemu/$name" "$top"/patches/qemu/*/"$name"; do
+            [ -f "$v" ] || continue
+            if patch -d "$tree" -p1 -s -f --dry-run -R < "$v" >/dev/null 2>&1 ||
+               { patch -d "$tree" -p1 -s -f --dry-run < "$v" >/dev/null 2>&1 &&
+                 patch -d "$tree" -p1 -s --no-backup-if-mismatch < "$v"; }; then
+                applied=1
+                break
+            fi
+        done
+        [ -n "$applied" ] ||
+            { echo "prepare-qemu: no variant of $name applies to $tree" >&2; exit 1; }
     done
 fi
 
