@@ -4,7 +4,8 @@
 # reserved-memory with iommu-addresses, simple-framebuffer, the generic
 # ECAM host and XHCI, GICv3, PL011, ...) and ours (docs/devicetree/bindings,
 # which first pass dt-schema's meta-schema check). One "dt-schema: CONFIG:
-# 0 errors" line per configuration; any error fails it and is shown.
+# 0 errors" line per configuration; any error fails it and is shown. A
+# copy of the first with an error planted must fail.
 #
 #   dt-schema-test.sh [MACHINE_OPTIONS...]
 #
@@ -77,6 +78,18 @@ for yaml in "$top"/docs/devicetree/bindings/*/*.yaml; do
     fi
 done
 [ ${#dtbs[@]} -gt 0 ] || { tap_status; exit; }
+# and one that must fail, so that an error is seen to be one: the first
+# configuration with a property no binding allows in its first DART
+planted=-1
+if dtc -q -I dtb -O dts "${dtbs[0]}" |
+        sed '0,/compatible = "apple,[a-z0-9]*-dart";/s//&\n\t\tplanted-error = <1>;/' |
+        dtc -q -I dts -O dtb -o "$work/planted.dtb" -; then
+    planted=${#dtbs[@]}
+    dtbs+=("$work/planted.dtb")
+    names+=("a DART node with a planted unknown property")
+else
+    result 1 "dt-schema: plant an error in ${dtbs[0]}"
+fi
 
 # one dt-validate for all: loading the processed schema is most of its time
 "$top/scripts/dt-schema.sh" validate "${dtbs[@]}" > "$work/validate.log" 2>&1
@@ -88,7 +101,11 @@ for j in "${!dtbs[@]}"; do
         "$work/validate.log" > "$work/$((j + 1)).errors"
     errors=$(grep -c "^${dtbs[$j]}: " "$work/$((j + 1)).errors")
     sed 's/^/# /' "$work/$((j + 1)).errors"
-    result "$errors" "dt-schema: ${names[$j]}: $errors errors"
+    if [ "$j" -eq "$planted" ]; then
+        result "$((errors == 0))" "dt-schema: ${names[$j]} fails ($errors errors)"
+    else
+        result "$errors" "dt-schema: ${names[$j]}: $errors errors"
+    fi
 done
 # whatever dt-validate said that is no DTB's (it failing to run, say)
 if [ "$rc" -ne 0 ] && ! grep -q "^$work/" "$work/validate.log"; then

@@ -74,6 +74,15 @@ run() {
     "$py" "$DT_TOOLS/usr/bin/$tool" "$@"
 }
 
+# silent_ok COMMAND...: run it, print what it said; true if it succeeded
+# without a word (dt-validate and dtc warn and still exit 0)
+silent_ok() {
+    local out rc=0
+    out=$("$@" 2>&1) || rc=$?
+    [ -z "$out" ] || printf '%s\n' "$out"
+    [ "$rc" -eq 0 ] && [ -z "$out" ]
+}
+
 # The kernel's bindings: sets BINDINGS.
 dt_bindings() {
     debian_linux_source "$DT_BINDINGS_LINUX" ||
@@ -121,18 +130,12 @@ validate)
     dt_tools
     dt_schema
     # -m: a compatible no binding knows is an error too
-    rc=0
-    out=$(run dt-validate -m -s "$SCHEMA" "$@" 2>&1) || rc=$?
-    [ -z "$out" ] || printf '%s\n' "$out"
-    [ "$rc" -eq 0 ] && [ -z "$out" ]
+    silent_ok run dt-validate -m -s "$SCHEMA" "$@"
     ;;
 doc)
     dt_tools
     dt_bindings
-    rc=0
-    out=$(run dt-doc-validate -u "$BINDINGS" "$ours" 2>&1) || rc=$?
-    [ -z "$out" ] || printf '%s\n' "$out"
-    [ "$rc" -eq 0 ] && [ -z "$out" ]
+    silent_ok run dt-doc-validate -u "$BINDINGS" "$ours"
     ;;
 example)
     [ $# -eq 2 ] || usage
@@ -140,11 +143,8 @@ example)
     run dt-extract-example "$1" > "$2.dts"
     # dtc's warnings, but for the two the example's wrapper always
     # triggers (the kernel's dt_binding_check leaves them out too)
-    rc=0
-    out=$(dtc -I dts -O dtb -Wno-interrupt_provider \
-              -Wno-avoid_unnecessary_addr_size -o "$2" "$2.dts" 2>&1) || rc=$?
-    [ -z "$out" ] || printf '%s\n' "$out"
-    [ "$rc" -eq 0 ] && [ -z "$out" ]
+    silent_ok dtc -I dts -O dtb -Wno-interrupt_provider \
+        -Wno-avoid_unnecessary_addr_size -o "$2" "$2.dts"
     ;;
 schema)
     dt_tools
