@@ -42,6 +42,7 @@ date=$(git -C "$top" log -1 --format=%cD 2>/dev/null || date -R)
 # From here on git sees neither the user's nor the system's configuration
 # (signing, hooks, format.* options): the series depends on ours only.
 export GIT_CONFIG_NOSYSTEM=1 GIT_CONFIG_GLOBAL=/dev/null
+. "$top/scripts/git-no-auto-gc.sh"
 export GIT_AUTHOR_NAME="$name" GIT_AUTHOR_EMAIL="$email" GIT_AUTHOR_DATE="$date"
 export GIT_COMMITTER_NAME="$name" GIT_COMMITTER_EMAIL="$email" GIT_COMMITTER_DATE="$date"
 
@@ -125,6 +126,9 @@ done
 
 pristine=$("$top/scripts/fetch-qemu.sh")
 base="$CACHE_DIR/qemu-git/$(basename "$pristine").git"
+# A repository is whole once it holds apple-dart-base, written last, just
+# before it is moved into place; anything else (a $base.tmp left by an
+# interrupted run, or a $base without the mark) is made again.
 if [ ! -f "$base/apple-dart-base" ]; then
     cache_lock qemu-git
     if [ ! -f "$base/apple-dart-base" ]; then

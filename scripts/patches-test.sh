@@ -32,6 +32,7 @@ esac
 work="$top/build/patches-test"
 mkdir -p "$work"
 export GIT_CONFIG_NOSYSTEM=1 GIT_CONFIG_GLOBAL=/dev/null
+. "$top/scripts/git-no-auto-gc.sh"
 export GIT_AUTHOR_NAME="apple-dart patches test"
 export GIT_AUTHOR_EMAIL="patches-test@example.invalid"
 export GIT_COMMITTER_NAME="$GIT_AUTHOR_NAME" GIT_COMMITTER_EMAIL="$GIT_AUTHOR_EMAIL"
