@@ -20,6 +20,9 @@ name="linux-$series-migrate"
 
 . "$top/scripts/boot-test.sh"
 boot_test_setup "$gen" "$series" 16
+# the disks on the lowest and a middle stream of the PCIe DART
+dart_disk_streams
+read -r lo _ <<< "$DART_DISK_STREAMS"
 head -c $((4 * 1024 * 1024)) /dev/urandom > "$work/read.img"
 read_sha=$(sha256sum "$work/read.img" | cut -d' ' -f1)
 truncate -s 2M "$work/write.img"
@@ -44,7 +47,7 @@ start() {
     local run=$1; shift
     sock=$run.sock
     mkfifo "$work/$run.in"
-    timeout "$(scaled 300)" "$qemu" -M "apple-virt$DART_MACHINE" -m 1G -smp 2 \
+    timeout "$(scaled 300)" "$qemu" -M "apple-virt$DART_MACHINE$DART_DISK_MACHINE" -m 1G -smp 2 \
         -nographic -no-reboot \
         -kernel "$kernel" -initrd "$initrd" \
         -append "console=tty0 console=ttyAMA0 apple_virt.test=migrate panic=-1" \
@@ -106,8 +109,8 @@ check "the console's text was on it" \
     test "$("$top/scripts/ppm.py" "$work/after.ppm" count aaaaaa)" -gt 2000
 check "the PCIe DART's streams, tables and live mappings came along" \
     cmp -s "$work/pcie-before.json" "$work/pcie-after.json"
-check "... with the disk's live mappings in stream 4" \
-    python3 -c 'import json, sys; d = json.load(open(sys.argv[1])); sys.exit(not [s for s in d["streams"] if s["stream"] == 4 and s["mappings"]])' "$work/pcie-after.json"
+check "... with the read disk's live mappings in its stream $lo" \
+    python3 -c 'import json, sys; d = json.load(open(sys.argv[1])); sys.exit(not [s for s in d["streams"] if s["stream"] == int(sys.argv[2]) and s["mappings"]])' "$work/pcie-after.json" "$lo"
 check "the display DART came along: lock, firmware's tables, latched fault" \
     cmp -s "$work/disp-before.json" "$work/disp-after.json"
 check "... still locked" grep -q '"locked": true' "$work/disp-after.json"
