@@ -65,4 +65,24 @@ for opts in "$@"; do
     result $(( bad == 0 || bad != nomap )) \
         "$m: $bad reserved-memory regions, all no-map"
 done
+
+# Streams moved by options: iommu-map and iommus follow. RID 00:SS.0 is
+# SS << 3; t8103-usb4 DARTs have 64 streams.
+m="apple-virt,dart=t8103-usb4,pcie-dart-streams=4:0+0:4+5:32+6:63,usb-dart-stream=63"
+dtb="$work/streams.dtb"
+"$qemu" -M "$m,dumpdtb=$dtb" -display none > "$work/streams.qemu.log" 2>&1
+result $? "$m: dumpdtb"
+dtc -I dtb -O dts -o "$work/streams.dts" "$dtb" 2> /dev/null
+map=$(grep 'iommu-map = ' "$work/streams.dts")
+found=0
+for entry in "0x00 0x[0-9a-f]* 0x04 0x01" "0x20 0x[0-9a-f]* 0x00 0x01" \
+             "0x28 0x[0-9a-f]* 0x20 0x01" "0x30 0x[0-9a-f]* 0x3f 0x01" \
+             "0x18 0x[0-9a-f]* 0x03 0x01"; do
+    grep -q "$entry" <<< "$map" && found=$((found + 1))
+done
+result $(( found != 5 )) "$m: iommu-map puts slots 0, 4, 5, 6 on streams 4, 0, 32, 63 (and slot 3 on its own)"
+[ "$(sed 's/.*<//; s/>.*//' <<< "$map" | wc -w)" -eq $((16 * 4)) ]
+result $? "$m: still one iommu-map entry for each of the 16 slots"
+grep -A8 'usb@9200000' "$work/streams.dts" | grep -q 'iommus = <0x[0-9a-f]* 0x3f>'
+result $? "$m: the XHCI names its stream 63 with iommus"
 tap_status
