@@ -42,3 +42,12 @@ boot_test_setup() {
 scaled() {      # scaled N: N times $TIMEOUT_SCALE
     echo $(($1 * ${TIMEOUT_SCALE:-1}))
 }
+
+# check_guest_absent DESCRIPTION PATTERN [FILE]: no line of the guest's
+# console log (FILE, default $log) matches PATTERN, and the guest did
+# read a kernel log that was not empty ("CHECK dmesg-lines N", N > 0,
+# guest/init's dmesg_bad): without it, no "CHECK bad" or "CHECK fault"
+# line says nothing.
+check_guest_absent() {
+    check_absent "$1" "$2" "${3:-$log}" '^CHECK dmesg-lines [1-9]'
+}
