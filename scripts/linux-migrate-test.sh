@@ -96,7 +96,7 @@ qmp "{\"execute\": \"screendump\", \"arguments\": {\"filename\": \"$work/after.p
 state dart-pcie > "$work/pcie-after.json"
 state dart-disp > "$work/disp-after.json"
 qmp '{"execute": "cont"}' > /dev/null
-echo >&3
+(echo >&3) 2>/dev/null   # (a subshell: a QEMU gone would SIGPIPE us)
 wait $qemu_pid
 rc=$?
 exec 3>&-
