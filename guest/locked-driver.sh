@@ -141,7 +141,9 @@ ld_refuse() {
     ld_dmesg 'locked down|apple-dart|apple-virt-display'
     echo "CHECK disp-dart-tcr0 $(dart_tcr 0 "$DART_DISP")"
     echo "CHECK disp-dart-ttbr0 $(ld_dart_ttbr 0 "$DART_DISP")"
-    [ -e /sys/bus/platform/devices/$LD_DISPLAY/iommu_group ] ||
+    # (no display device is no "none")
+    [ -d /sys/bus/platform/devices/$LD_DISPLAY ] &&
+        [ ! -e /sys/bus/platform/devices/$LD_DISPLAY/iommu_group ] &&
         echo "CHECK display-iommu-group none"
 }
 
