@@ -63,7 +63,7 @@ absent() {     # absent [-e] PATTERN FILE [WITNESS]
         echo "# $file: no line matches '$witness'"
         return 1
     fi
-    grep -- "$pattern" "$file" > /dev/null
+    grep -q -- "$pattern" "$file"
     rc=$?
     case $rc in
     0) grep -- "$pattern" "$file" | head -n 5 | sed 's/^/# found: /'
