@@ -2,9 +2,10 @@
 # Run the project's tests against the QEMU that QEMU_SERIES picks
 # (scripts/versions.sh; default 10.0, in build/). With arguments, only
 # those suites. Prints one "<suite>: N passed, N failed" line per suite and
-# a total; exits non-zero if anything failed. Suites: qtest, dtb, linux,
-# patches, docs, and boot (one Linux boot, $BOOT_TEST: part of linux; for
-# a second QEMU).
+# a total; exits non-zero if anything failed. Suites: selftest (the test
+# scripts' checks fail on missing input: scripts/tap-selftest.sh), qtest,
+# dtb, linux, patches, docs, and boot (one Linux boot, $BOOT_TEST: part of
+# linux; for a second QEMU).
 #
 # QEMU_BUILD=DIR tests the QEMU (and qtests) built in DIR instead of
 # $QEMU_DIR/qemu-build; each *_TESTS list below may be set, to empty to
@@ -17,12 +18,12 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 . "$top/scripts/versions.sh"
 build="$top/$QEMU_DIR"
 qemu_build=${QEMU_BUILD:-$build/qemu-build}
-suites=" ${*:-qtest dtb patches docs linux} "
+suites=" ${*:-selftest qtest dtb patches docs linux} "
 for s in $suites; do
     case $s in
-    qtest|dtb|patches|docs|linux|boot) ;;
-    *) echo "check: unknown suite '$s' (qtest, dtb, patches, docs, linux," \
-            "boot)" >&2; exit 2 ;;
+    selftest|qtest|dtb|patches|docs|linux|boot) ;;
+    *) echo "check: unknown suite '$s' (selftest, qtest, dtb, patches, docs," \
+            "linux, boot)" >&2; exit 2 ;;
     esac
 done
 want() { [[ $suites == *" $1 "* ]]; }
@@ -75,7 +76,9 @@ sanitizer_reports() {
             n > 0 { print "# " $0; n--; if (/^SUMMARY: /) n = 0 }' "$f" |
             head -n 400
         fail=$((fail + count))
-    done < <(find "$build" -path "$build/qemu-*" -prune -o \
+    done < <(echo "$build/test-$1.log"      # (however coarse the clock)
+             find "$build" -path "$build/qemu-*" -prune -o \
+                  -path "$build/test-$1.log" -prune -o \
                   -type f -newer "$build/.suite-start" -print)
 }
 
@@ -102,6 +105,12 @@ run_tap() {
     total_pass=$((total_pass + pass))
     total_fail=$((total_fail + fail))
 }
+
+# The test scripts' own test: their checks fail when what they check is
+# missing (a log never written, an empty list).
+if want selftest; then
+    run_tap selftest "$top/scripts/tap-selftest.sh"
+fi
 
 if want qtest; then
     # every tests/qtest/apple-dart*-test.c that scripts/build-qemu.sh built

@@ -46,6 +46,10 @@ fi
 # the project's bindings themselves
 out=$("$top/scripts/dt-schema.sh" doc 2>&1)
 rc=$?
+# (dt-doc-validate finds nothing wrong with no bindings at all)
+bindings=("$top"/docs/devicetree/bindings/*/*.yaml)
+[ -f "${bindings[0]}" ] || { out="no docs/devicetree/bindings/*/*.yaml${out:+
+$out}"; rc=1; }
 [ -z "$out" ] || printf '%s\n' "$out" | sed 's/^/# /'
 result "$rc" "dt-schema: docs/devicetree/bindings pass dt-doc-validate"
 

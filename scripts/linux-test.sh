@@ -134,8 +134,9 @@ if [ "$known_bug" = stream-select ]; then
         grep -q "^CHECK dart-init .*9100000.iommu: DART \\[pagesize 4000, 64 streams" "$log"
     check "Linux's bug shows: DMA on a stream of 32 to 63 used a stale translation" \
         grep -qE 'apple_dart_stale_tlb dart-[a-z]*: stream (3[2-9]|[45][0-9]|6[0-3]) ' "$work/trace.log"
-    check "... and only there: no stale translation on streams 0 to 31" \
-        sh -c "! grep -qE 'apple_dart_stale_tlb dart-[a-z]*: stream ([0-9]|[12][0-9]|3[01]) ' '$work/trace.log'"
+    check_absent "... and only there: no stale translation on streams 0 to 31" \
+        'apple_dart_stale_tlb dart-[a-z]*: stream \([0-9]\|[12][0-9]\|3[01]\) ' \
+        "$work/trace.log" apple_dart_stale_tlb
     tap_status
     exit
 fi
@@ -167,9 +168,8 @@ check "simplefb drives the boot framebuffer" \
 if [ -n "$no_dma" ]; then
     check "Linux $series could not attach a DMA domain: edu's stream is blocked (TCR 0)" \
         grep -q '^CHECK edu-tcr 0x00000000' "$log"
-    check "so edu's DMA was dropped without a fault" \
-        sh -c "! grep -q '^CHECK fault' '$log'"
-    check "no WARN, BUG or Oops" sh -c "! grep -q '^CHECK bad' '$log'"
+    check_guest_absent "so edu's DMA was dropped without a fault" '^CHECK fault'
+    check_guest_absent "no WARN, BUG or Oops" '^CHECK bad'
     tap_status
     exit
 fi
@@ -229,10 +229,11 @@ else
     check "the USB disk's stream $hi bypasses (TCR $DART_TCR_BYPASS)" \
         grep -q "^CHECK usb-disk sda stream $hi tcr $bypass" "$log"
 fi
-check "no WARN, BUG or Oops" sh -c "! grep -q '^CHECK bad' '$log'"
-check "the stale-TLB detector saw no DMA through a stale translation" \
-    sh -c "! grep -q apple_dart_stale_tlb '$work/trace.log'"
-unexpected=$(grep '^CHECK fault' "$log" | grep -v 'stream:3 ' || true)
-check "no translation fault but the intended one" test -z "$unexpected"
+check_guest_absent "no WARN, BUG or Oops" '^CHECK bad'
+# (the trace may be empty: QEMU's -D makes it at start)
+check_absent "the stale-TLB detector saw no DMA through a stale translation" \
+    -e apple_dart_stale_tlb "$work/trace.log"
+check_guest_absent "no translation fault but the intended one" '^CHECK fault' - \
+    < <(grep -v 'stream:3 ' "$log")
 
 tap_status
