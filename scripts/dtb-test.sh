@@ -87,4 +87,18 @@ result $(( found != 5 )) "$m: iommu-map puts slots 0, 4, 5, 6 on streams 4, 0, 3
 result $? "$m: still one iommu-map entry for each of the 16 slots"
 grep -A8 'usb@9200000' "$work/streams.dts" | grep -q 'iommus = <0x[0-9a-f]* 0x3f>'
 result $? "$m: the XHCI names its stream 63 with iommus"
+
+# One function on a stream of its own: an entry per function, the mask
+# keeps the function; slot 5, whose stream 5 went to 4.1, has none.
+m="apple-virt,pcie-dart-streams=4.1:5"
+dtb="$work/functions.dtb"
+"$qemu" -M "$m,dumpdtb=$dtb" -display none > "$work/functions.qemu.log" 2>&1
+result $? "$m: dumpdtb"
+dtc -I dtb -O dts -o "$work/functions.dts" "$dtb" 2> /dev/null
+map=$(grep 'iommu-map = ' "$work/functions.dts")
+grep -q 'iommu-map-mask = <0xffff>' "$work/functions.dts" &&
+    grep -q '0x20 0x[0-9a-f]* 0x04 0x01 0x21 0x[0-9a-f]* 0x05 0x01 0x22 0x[0-9a-f]* 0x04 0x01' <<< "$map" &&
+    ! grep -q '0x28 0x[0-9a-f]* 0x05 0x01' <<< "$map" &&
+    [ "$(sed 's/.*<//; s/>.*//' <<< "$map" | wc -w)" -eq $(((16 - 1) * 8 * 4)) ]
+result $? "$m: 4.1 on stream 5, 4.0 and 4.2 on 4, slot 5 in no entry, mask 0xffff"
 tap_status

@@ -151,8 +151,9 @@ struct AppleVirtMachineState {
     int dart_gen;                   /* AppleVirtDartGen */
     uint32_t dart_va_bits;
     uint32_t dart_num_streams;
-    /* each root-bus slot's stream on the PCIe DART, or -1 */
-    int pcie_slot_stream[PCI_SLOT_MAX];
+    /* each root-bus device's (devfn's) stream on the PCIe DART, or -1 */
+    int pcie_stream[PCI_DEVFN_MAX];
+    bool pcie_stream_per_function;  /* some function differs from its slot */
     char *pcie_dart_streams;        /* the option, as given */
     uint32_t xhci_stream;
     bool dart_check_stale_tlb;
@@ -289,15 +290,15 @@ static const char *const av_dart_gen_types[] = {
 #define AV_DART_GEN_CONFIGURABLE(gen)   ((gen) == AV_DART_GEN_T8110)
 
 /*
- * A root-bus slot with a stream (pcie_slot_stream[]) reaches memory
- * through that stream of the PCIe DART; anything else (another slot, or
- * a device behind a bridge a user added) goes straight to memory and is
- * not described in the devicetree's iommu-map.
+ * A root-bus device with a stream (pcie_stream[]) reaches memory
+ * through that stream of the PCIe DART; anything else (a slot without
+ * one, or a device behind a bridge a user added) goes straight to memory
+ * and is not described in the devicetree's iommu-map.
  */
 static AddressSpace *av_pci_dma_as(PCIBus *bus, void *opaque, int devfn)
 {
     AppleVirtMachineState *avms = opaque;
-    int sid = avms->pcie_slot_stream[PCI_SLOT(devfn)];
+    int sid = avms->pcie_stream[devfn];
 
     if (pci_bus_is_root(bus) && sid >= 0) {
         return apple_dart_stream_as(avms->darts[AV_DART_ID_PCIE], sid);
@@ -542,7 +543,9 @@ static void av_fdt_pcie(AppleVirtMachineState *avms, void *fdt,
     const MemMapEntry *pio = &apple_virt_memmap[AV_PCIE_PIO];
     const MemMapEntry *ecam = &apple_virt_memmap[AV_PCIE_ECAM];
     uint32_t irq_map[4 * PCI_NUM_PINS * 10];
-    uint32_t iommu_map[PCI_SLOT_MAX * 4];
+    uint32_t iommu_map[PCI_DEVFN_MAX * 4];
+    /* one entry a slot, unless some function has a stream of its own */
+    int step = avms->pcie_stream_per_function ? 1 : PCI_FUNC_MAX;
     uint32_t *p = irq_map;
     unsigned n = 0;
 
@@ -586,21 +589,22 @@ static void av_fdt_pcie(AppleVirtMachineState *avms, void *fdt,
                            PCI_DEVFN(3, 0) << 8, 0, 0, 7);
 
     /*
-     * RID 00:SS.F -> the slot's stream: the mask drops the function, so
-     * that a slot's functions share its stream.
+     * RID 00:SS.F -> its stream. Where every function has its slot's,
+     * the mask drops the function and one entry a slot does.
      */
-    for (int slot = 0; slot < PCI_SLOT_MAX; slot++) {
-        if (avms->pcie_slot_stream[slot] < 0) {
+    for (int devfn = 0; devfn < PCI_DEVFN_MAX; devfn += step) {
+        if (avms->pcie_stream[devfn] < 0) {
             continue;
         }
-        iommu_map[n++] = cpu_to_be32(PCI_DEVFN(slot, 0));
+        iommu_map[n++] = cpu_to_be32(devfn);
         iommu_map[n++] = cpu_to_be32(dart_phandle);
-        iommu_map[n++] = cpu_to_be32(avms->pcie_slot_stream[slot]);
+        iommu_map[n++] = cpu_to_be32(avms->pcie_stream[devfn]);
         iommu_map[n++] = cpu_to_be32(1);
     }
     qemu_fdt_setprop(fdt, node, "iommu-map", iommu_map,
                      n * sizeof(iommu_map[0]));
-    qemu_fdt_setprop_cell(fdt, node, "iommu-map-mask", 0xfff8);
+    qemu_fdt_setprop_cell(fdt, node, "iommu-map-mask",
+                          step == 1 ? 0xffff : 0xfff8);
 }
 
 static void av_fdt_xhci(AppleVirtMachineState *avms, void *fdt,
@@ -660,8 +664,8 @@ static uint64_t av_pcie_streams(AppleVirtMachineState *avms)
 {
     uint64_t streams = 0;
 
-    for (int slot = 0; slot < PCI_SLOT_MAX; slot++) {
-        int sid = avms->pcie_slot_stream[slot];
+    for (int devfn = 0; devfn < PCI_DEVFN_MAX; devfn++) {
+        int sid = avms->pcie_stream[devfn];
 
         if (sid >= 0 && sid < AV_FW_MAX_STREAMS) {
             streams |= BIT_ULL(sid);
@@ -764,23 +768,15 @@ static void av_check_streams(AppleVirtMachineState *avms, AppleVirtDartId id,
     unsigned words = geo->gen->regs->streams_enable_words;
 
     if (id == AV_DART_ID_PCIE) {
-        for (int slot = 0; slot < PCI_SLOT_MAX; slot++) {
-            int sid = avms->pcie_slot_stream[slot];
+        for (int devfn = 0; devfn < PCI_DEVFN_MAX; devfn++) {
+            int sid = avms->pcie_stream[devfn];
 
             if (sid >= (int)n) {
-                error_report("apple-virt: pcie-dart-streams: slot %d on"
+                error_report("apple-virt: pcie-dart-streams: %d.%d on"
                              " stream %d, but %s DARTs have streams 0 to %u",
-                             slot, sid, av_dart_gen_names[avms->dart_gen],
-                             n - 1);
+                             PCI_SLOT(devfn), PCI_FUNC(devfn), sid,
+                             av_dart_gen_names[avms->dart_gen], n - 1);
                 exit(1);
-            }
-            for (int other = 0; sid >= 0 && other < slot; other++) {
-                if (avms->pcie_slot_stream[other] == sid) {
-                    error_report("apple-virt: pcie-dart-streams: slots %d and"
-                                 " %d both on stream %d: give one of them"
-                                 " another (SLOT:STREAM)", other, slot, sid);
-                    exit(1);
-                }
             }
         }
     }
@@ -983,43 +979,32 @@ static void av_set_preset_streams(Object *obj, Visitor *v, const char *name,
 }
 
 /*
- * Stream lists: "N+N+..." ("<dart>-disabled-streams") or "S:N+S:N+..."
- * ("pcie-dart-streams"), "+" since "," separates the machine's options.
- * Each number must be below @limit; returns false with @errp set.
+ * A stream list, "N+N+..." ("<dart>-disabled-streams"; "+" since ","
+ * separates the machine's options): each number below
+ * APPLE_DART_MAX_STREAMS goes to @add. Returns false with @errp set.
  */
 static bool av_parse_stream_list(const char *name, const char *value,
-                                 bool pairs, unsigned key_limit,
-                                 unsigned limit,
-                                 void (*add)(void *ctx, unsigned key,
-                                             unsigned sid),
+                                 void (*add)(void *ctx, unsigned sid),
                                  void *ctx, Error **errp)
 {
     g_auto(GStrv) items = g_strsplit(value, "+", -1);
-    const char *syntax = pairs ? "SLOT:STREAM[+SLOT:STREAM...]" :
-                                 "STREAM[+STREAM...]";
 
     for (char **it = items; *it; it++) {
-        const char *p = *it;
-        uint64_t key = 0, sid;
+        uint64_t sid;
 
-        if (pairs && (qemu_strtou64(p, &p, 0, &key) || *p++ != ':' ||
-                      key >= key_limit)) {
-            error_setg(errp, "%s=%s: '%s' is not SLOT:STREAM with a slot"
-                       " of 0 to %u (%s)", name, value, *it, key_limit - 1,
-                       syntax);
+        if (qemu_strtou64(*it, NULL, 0, &sid) ||
+            sid >= APPLE_DART_MAX_STREAMS) {
+            error_setg(errp, "%s=%s: '%s' is not a stream of 0 to %u"
+                       " (STREAM[+STREAM...])", name, value, *it,
+                       APPLE_DART_MAX_STREAMS - 1);
             return false;
         }
-        if (qemu_strtou64(p, NULL, 0, &sid) || sid >= limit) {
-            error_setg(errp, "%s=%s: '%s' is not a stream of 0 to %u (%s)",
-                       name, value, *it, limit - 1, syntax);
-            return false;
-        }
-        add(ctx, key, sid);
+        add(ctx, sid);
     }
     return true;
 }
 
-static void av_disable_stream(void *ctx, unsigned key, unsigned sid)
+static void av_disable_stream(void *ctx, unsigned sid)
 {
     set_bit32(sid, ctx);
 }
@@ -1044,9 +1029,8 @@ static void av_set_disabled(Object *obj, Visitor *v, const char *name,
     if (!visit_type_str(v, name, &value, errp)) {
         return;
     }
-    if (*value && !av_parse_stream_list(name, value, false, 0,
-                                        APPLE_DART_MAX_STREAMS,
-                                        av_disable_stream, disabled, errp)) {
+    if (*value && !av_parse_stream_list(name, value, av_disable_stream,
+                                        disabled, errp)) {
         return;
     }
     memcpy(set->disabled, disabled, sizeof(disabled));
@@ -1054,34 +1038,94 @@ static void av_set_disabled(Object *obj, Visitor *v, const char *name,
     set->disabled_streams = g_steal_pointer(&value);
 }
 
-static void av_set_slot_stream(void *ctx, unsigned slot, unsigned sid)
-{
-    int *slot_stream = ctx;
-
-    slot_stream[slot] = sid;
-}
-
 static char *av_get_pcie_dart_streams(Object *obj, Error **errp)
 {
     return g_strdup(APPLE_VIRT_MACHINE(obj)->pcie_dart_streams ?: "");
 }
 
+/* The default: root-bus slot S < 16 on stream S, all its functions */
+static void av_pcie_default_streams(int *stream)
+{
+    for (int devfn = 0; devfn < PCI_DEVFN_MAX; devfn++) {
+        stream[devfn] = PCI_SLOT(devfn) < AV_PCIE_DART_SLOTS ?
+                        PCI_SLOT(devfn) : -1;
+    }
+}
+
+/*
+ * "pcie-dart-streams=SLOT[.FN]:STREAM[+...]": a slot's functions, or one
+ * function, on a stream. Entries for whole slots apply first, then those
+ * for functions. Two slots given one stream are refused; a slot whose
+ * default stream is given to another loses it (and is no longer behind
+ * the DART, nor in iommu-map).
+ */
 static void av_set_pcie_dart_streams(Object *obj, const char *value,
                                      Error **errp)
 {
     AppleVirtMachineState *avms = APPLE_VIRT_MACHINE(obj);
-    int slot_stream[PCI_SLOT_MAX];
+    g_auto(GStrv) items = g_strsplit(value, "+", -1);
+    int given[PCI_DEVFN_MAX], stream[PCI_DEVFN_MAX];
+    bool per_function = false;
 
-    for (int slot = 0; slot < PCI_SLOT_MAX; slot++) {
-        slot_stream[slot] = slot < AV_PCIE_DART_SLOTS ? slot : -1;
+    memset(given, -1, sizeof(given));
+    for (int pass = 0; *value && pass < 2; pass++) {
+        for (char **it = items; *it; it++) {
+            const char *p = *it;
+            uint64_t slot, fn = 0, sid;
+            bool ok, one_fn;
+
+            ok = !qemu_strtou64(p, &p, 10, &slot) && slot < PCI_SLOT_MAX;
+            one_fn = ok && *p == '.';
+            if (one_fn) {
+                ok = !qemu_strtou64(p + 1, &p, 10, &fn) && fn < PCI_FUNC_MAX;
+            }
+            if (!ok || *p++ != ':' || qemu_strtou64(p, NULL, 0, &sid) ||
+                sid >= APPLE_DART_MAX_STREAMS) {
+                error_setg(errp, "pcie-dart-streams=%s: '%s' is not"
+                           " SLOT[.FN]:STREAM with a slot of 0 to %u, a"
+                           " function of 0 to %u and a stream of 0 to %u",
+                           value, *it, PCI_SLOT_MAX - 1, PCI_FUNC_MAX - 1,
+                           APPLE_DART_MAX_STREAMS - 1);
+                return;
+            }
+            if (one_fn != pass) {
+                continue;
+            }
+            for (int f = one_fn ? fn : 0; f < (one_fn ? fn + 1 : PCI_FUNC_MAX);
+                 f++) {
+                given[PCI_DEVFN(slot, f)] = sid;
+            }
+            per_function |= one_fn;
+        }
     }
-    if (*value && !av_parse_stream_list("pcie-dart-streams", value, true,
-                                        PCI_SLOT_MAX, APPLE_DART_MAX_STREAMS,
-                                        av_set_slot_stream, slot_stream,
-                                        errp)) {
-        return;
+    av_pcie_default_streams(stream);
+    for (int devfn = 0; devfn < PCI_DEVFN_MAX; devfn++) {
+        for (int other = 0; given[devfn] >= 0 && other < PCI_DEVFN_MAX;
+             other++) {
+            if (PCI_SLOT(other) == PCI_SLOT(devfn) ||
+                (given[other] < 0 && stream[other] != given[devfn])) {
+                continue;
+            }
+            if (given[other] == given[devfn]) {
+                error_setg(errp, "pcie-dart-streams=%s: slots %d and %d both"
+                           " on stream %d", value,
+                           MIN(PCI_SLOT(other), PCI_SLOT(devfn)),
+                           MAX(PCI_SLOT(other), PCI_SLOT(devfn)),
+                           given[devfn]);
+                return;
+            }
+            if (given[other] < 0) {
+                stream[other] = -1;     /* a default, displaced */
+            }
+        }
     }
-    memcpy(avms->pcie_slot_stream, slot_stream, sizeof(slot_stream));
+    for (int devfn = 0; devfn < PCI_DEVFN_MAX; devfn++) {
+        if (given[devfn] >= 0) {
+            stream[devfn] = given[devfn];
+        }
+    }
+    memcpy(avms->pcie_stream, stream, sizeof(stream));
+    avms->pcie_stream_per_function = per_function;
     g_free(avms->pcie_dart_streams);
     avms->pcie_dart_streams = g_strdup(value);
 }
@@ -1200,8 +1244,9 @@ static void av_dart_class_properties(ObjectClass *oc)
                                   av_get_pcie_dart_streams,
                                   av_set_pcie_dart_streams);
     object_class_property_set_description(oc, "pcie-dart-streams",
-        "Put root-bus slots on other streams of the PCIe DART:"
-        " SLOT:STREAM[+SLOT:STREAM...] (default: slot S < 16 on stream S)");
+        "Put root-bus slots, or single functions, on other streams of the"
+        " PCIe DART: SLOT[.FN]:STREAM[+...] (default: slot S < 16 on"
+        " stream S)");
     object_class_property_add(oc, "usb-dart-stream", "uint32",
                               av_get_xhci_stream, av_set_xhci_stream,
                               NULL, NULL);
@@ -1283,9 +1328,7 @@ static void apple_virt_instance_init(Object *obj)
         avms->fw_settings[i].preset = av_darts[i].preset;
         avms->fw_settings[i].lock = av_darts[i].locked;
     }
-    for (int slot = 0; slot < PCI_SLOT_MAX; slot++) {
-        avms->pcie_slot_stream[slot] = slot < AV_PCIE_DART_SLOTS ? slot : -1;
-    }
+    av_pcie_default_streams(avms->pcie_stream);
     avms->xhci_stream = AV_XHCI_SID;
 }
 
