@@ -5,7 +5,7 @@
 # of the default 10.0 LTS, in its own build/qemu-10.2 (scripts/versions.sh):
 # e.g. make check-qtest QEMU_SERIES=10.2.
 
-.PHONY: all build setup run check check-qtest check-patches patches \
+.PHONY: all build setup run check check-qtest check-fresh check-patches patches \
 	check-qemu-newest check-sanitizers bench fuzz clean distclean
 
 all: build
@@ -25,6 +25,11 @@ check: build
 
 check-qtest: build
 	@scripts/check.sh qtest
+
+# make check in a clone of HEAD on an empty cache, as on a new machine
+# (about 25 minutes on 2 cores): its time, its suites and build/check-fresh/check.log.
+check-fresh: setup
+	@scripts/check-fresh.sh
 
 # The project as a patch series for QEMU's tree, signed off with your git
 # identity: build/patches (see README).
