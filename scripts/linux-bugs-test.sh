@@ -172,22 +172,35 @@ sp-dis)
     disk_setup
     machine_opts=,dart-check-pte=on
     report='apple_dart_pte_format dart-pcie: stream 4 iova 0x[0-9a-f]*: leaf 0x[0-9a-f]* sets bit 1'
+    # Bit 1 is NO_CACHE in DART2, and Linux 7.2 sets it rightly on a
+    # mapping without IOMMU_CACHE: the MSI doorbell's, write-only (NO_READ,
+    # bit 3). The disk's buffers are readable and cacheable (dma-coherent):
+    # the reports that matter are of readable leaves.
+    readable_reports() {
+        local n=0 pte
+        while read -r pte; do
+            [ $((pte & 0x8)) -ne 0 ] || n=$((n + 1))
+        done < <(sed -n 's/^apple_dart_pte_format dart-pcie: .*: leaf \(0x[0-9a-f]*\) sets .*/\1/p' "$trace")
+        echo $n
+    }
     boot bug "${disk[@]}" -trace apple_dart_pte_format -d guest_errors
     ran_to_end bug
-    reports=$(grep -c 'apple_dart_pte_format dart-pcie: stream 4 ' "$trace")
-    echo "# $name: $reports PTE format reports for stream 4"
-    has "bug: the PTE format check named stream 4, an IOVA and bit 1" \
-        "$trace" "$report"
+    reports=$(readable_reports)
+    echo "# $name: $reports PTE format reports of readable PCIe DART leaves"
+    check "bug: the PTE format check reported readable (data) leaves" \
+        test "$reports" -gt 0
+    has "bug: ... naming stream 4, an IOVA and bit 1" "$trace" "$report"
     has "bug: ... and logged it as a guest error" "$trace" \
         'dart-pcie: stream 4 iova 0x[0-9a-f]*: .* leaf 0x[0-9a-f]* sets bit 1'
     # DART2 has no way to turn subpage protection off: the DMA still works
     disk_read_intact bug
     boot clean "${disk[@]}" -trace apple_dart_pte_format -d guest_errors
     ran_to_end clean
-    # (only the PCIe DART's: a non-coherent device's DART2 leaves, the
-    # display's, carry NO_CACHE rightly, which the check cannot tell)
-    lacks "clean: no PTE format report for the PCIe DART" "$trace" \
-        'apple_dart_pte_format dart-pcie'
+    reports=$(readable_reports)
+    echo "# $name: $reports PTE format reports of readable PCIe DART leaves" \
+         "($(grep -c 'apple_dart_pte_format dart-pcie' "$trace") in all)"
+    check "clean: no PTE format report of a readable PCIe DART leaf" \
+        test "$reports" -eq 0
     disk_read_intact clean
     no_bad clean
     ;;
