@@ -52,7 +52,7 @@ TOOLS_TESTS=${TOOLS_TESTS-"7.2:busy-stuck 7.2:busy-reads 7.2:inject
 # pci-group waits for per-function streams in -M apple-virt,pcie-dart-streams
 # (SLOT.FN:STREAM): BUGS_TESTS=pci-group runs it.
 BUGS_TESTS=${BUGS_TESTS-"error-streams:t8110 streams-enable sp-dis:t6000
-    sp-dis:t8110 tbl-index stream-select:t8103-usb4"}
+    sp-dis:t8110 tbl-index stream-select:t8103-usb4 sid2group"}
 # Kernel series and DART generation of the whole-machine migration test
 # (scripts/linux-migrate-test.sh)
 MIGRATE_TESTS=${MIGRATE_TESTS-"6.12 7.2:t8110-va42"}

@@ -24,6 +24,9 @@
 #                   40): the stale-TLB detector names stream 40
 #   pci-group       a PCI group's streams overwritten: two functions of
 #                   slot 4 on streams 4 and 5, removed and rescanned
+#                   (needs per-function streams, not in the machine yet)
+#   sid2group       a freed group left in sid2group: the disk of slot 4
+#                   removed and rescanned gets the freed group
 #
 # GEN is a generation of scripts/dart-gens.sh (t8103 by default). Prints
 # TAP; exits non-zero on failure. docs/system/arm/apple-virt.rst, "Bugs
@@ -238,6 +241,20 @@ stream-select)
     ran_to_end clean
     lacks "clean: no stale translation used" "$trace" 'apple_dart_stale_tlb'
     disk_read_intact clean
+    no_bad clean
+    ;;
+sid2group)
+    # The disk of slot 4 removed and the bus rescanned (guest/init:
+    # run_pci_rescan_checks): the driver finds stream 4's group again.
+    disk_setup
+    guest_test=pci-rescan
+    boot bug "${disk[@]}"
+    has "bug: the rescan used the freed group (a WARN, BUG or Oops)" \
+        "$out" 'refcount_t|use-after-free|list_(add|del) corruption|WARNING:|BUG:|Oops|Failed to add to iommu group'
+    boot clean "${disk[@]}"
+    ran_to_end clean
+    has "clean: the disk is back in an IOMMU group after the rescan" \
+        "$out" '^CHECK rescan-group 0000:00:04.0 [0-9]+'
     no_bad clean
     ;;
 pci-group)
