@@ -12,7 +12,11 @@
 # to test your own series: its *.patch files (but 0000-cover-letter.patch)
 # are applied in name order with "patch -p1" to a copy of the unpacked
 # source, and its kernel.config, if any, is merged after guest/kernel.config.
-# Both are part of the cache key. guest/linux/7.2 is the project's own.
+# Both are part of the cache key. PATCH_DIR may name several directories
+# separated by ':', applied (and their kernel.config merged) in that
+# order. The project's one patched kernel is
+# guest/linux/7.2:guest/linux/bugs (scripts/versions.sh: $PATCHED_KERNEL):
+# its own series, then the re-introduced historical bugs.
 #
 # KERNEL_EXTRA_CONFIG=FILE appends FILE to the fragment (and to the key).
 set -euo pipefail
@@ -33,15 +37,25 @@ pkg="linux-source-$series"
 frag="$top/guest/kernel.config"
 extra=(${KERNEL_EXTRA_CONFIG:+"$KERNEL_EXTRA_CONFIG"})
 patches=()
+configs=()      # each directory's kernel.config, in order
 if [ -n "$patch_dir" ]; then
-    patch_dir=$(cd "$patch_dir" && pwd)
-    for p in "$patch_dir"/*.patch; do
-        if [ -f "$p" ] && [ "${p##*/}" != 0000-cover-letter.patch ]; then
-            patches+=("$p")
-        fi
+    IFS=: read -r -a dirs <<< "$patch_dir"
+    for d in "${dirs[@]}"; do
+        [ -n "$d" ] || continue
+        # relative to the current directory, else to the project's top
+        [ -d "$d" ] || [ "${d#/}" != "$d" ] || d="$top/$d"
+        d=$(cd "$d" && pwd) ||
+            { echo "build-kernel: no directory $d" >&2; exit 1; }
+        n=${#patches[@]}
+        for p in "$d"/*.patch; do
+            if [ -f "$p" ] && [ "${p##*/}" != 0000-cover-letter.patch ]; then
+                patches+=("$p")
+            fi
+        done
+        [ ${#patches[@]} -gt "$n" ] ||
+            { echo "build-kernel: no patches in $d" >&2; exit 1; }
+        [ ! -f "$d/kernel.config" ] || configs+=("$d/kernel.config")
     done
-    [ ${#patches[@]} -gt 0 ] ||
-        { echo "build-kernel: no patches in $patch_dir" >&2; exit 1; }
 fi
 
 debian_linux_source "$series"
@@ -50,7 +64,9 @@ version=$LINUX_SRC_VERSION
 key=$( (cat "$frag" "${extra[@]}"; echo "page=$page_kb"
         if [ ${#patches[@]} -gt 0 ]; then
             cat "${patches[@]}"
-            cat "$patch_dir/kernel.config" 2>/dev/null || true
+        fi
+        if [ ${#configs[@]} -gt 0 ]; then
+            cat "${configs[@]}"
         fi) | sha256sum | cut -c1-12)
 out="$CACHE_DIR/kernels/$pkg-$version-${page_kb}k-$key"
 # An Image in the cache is whole: the directory is moved there when built.
@@ -62,6 +78,7 @@ fi
 debian_linux_source_unpack
 src=$LINUX_SRC
 
+mkdir -p "$CACHE_DIR/kernels"
 cache_lock "kernel-${out##*/}"
 if [ -f "$out/Image" ]; then      # another build made it meanwhile
     echo "$out/Image"
@@ -96,8 +113,8 @@ kmake() {
 }
 kfrag="$obj/fragment.config"
 cat "$frag" "${extra[@]}" > "$kfrag"
-if [ ${#patches[@]} -gt 0 ] && [ -f "$patch_dir/kernel.config" ]; then
-    cat "$patch_dir/kernel.config" >> "$kfrag"
+if [ ${#configs[@]} -gt 0 ]; then
+    cat "${configs[@]}" >> "$kfrag"
 fi
 if [ "$page_kb" = 4 ]; then
     sed -i 's/^CONFIG_ARM64_16K_PAGES=y/CONFIG_ARM64_4K_PAGES=y/' "$kfrag"

@@ -40,6 +40,8 @@ export STRESS_TESTS=${STRESS_TESTS-"7.2:t8110"}
 export MIGRATE_TESTS=${MIGRATE_TESTS-"7.2:t8110-va42"}
 export LOCKED_TESTS=${LOCKED_TESTS-""}
 export TOOLS_TESTS=${TOOLS_TESTS-""}
+# one historical bug, for the PTE format check's path
+export BUGS_TESTS=${BUGS_TESTS-"sp-dis:t8110"}
 
 [ $# -gt 0 ] || set -- qtest dtb linux
 exec "$top/scripts/check.sh" "$@"

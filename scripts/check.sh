@@ -41,17 +41,25 @@ LINUX_TESTS=${LINUX_TESTS-"6.12:16 7.2:16 6.12:4
 LOCKED_TESTS=${LOCKED_TESTS-"6.12:display 7.2:display 6.12:pcie 7.2:pcie
     7.2:display:t8110-va42 7.2:pcie:t8110-va42 6.12:pcie:t6000"}
 # Kernel series, driver-bug tool scenario, DART generation and patch
-# directory (scripts/linux-tools-test.sh): unmodified kernels, but for the
-# stale-TLB fixture of the project's series.
+# directories (scripts/linux-tools-test.sh): unmodified kernels, but for
+# the stale-TLB fixture of the project's patched kernel.
 TOOLS_TESTS=${TOOLS_TESTS-"7.2:busy-stuck 7.2:busy-reads 7.2:inject
     6.12:inject 7.2:busy-stuck:t8110 7.2:inject:t8110-va42
-    7.2:stale:t8103:guest/linux/7.2 7.2:stale:t8110-va42:guest/linux/7.2"}
+    7.2:stale:t8103:$PATCHED_KERNEL_PATCHES
+    7.2:stale:t8110-va42:$PATCHED_KERNEL_PATCHES"}
+# Historical driver bugs the patched kernel brings back with
+# apple_dart.bug=NAME (guest/linux/bugs), each with the DART generation
+# it shows on (scripts/linux-bugs-test.sh; suite linux-bug-NAME[-GEN]).
+# pci-group waits for per-function streams in -M apple-virt,pcie-dart-streams
+# (SLOT.FN:STREAM): BUGS_TESTS=pci-group runs it.
+BUGS_TESTS=${BUGS_TESTS-"error-streams:t8110 streams-enable sp-dis:t6000
+    sp-dis:t8110 tbl-index stream-select:t8103-usb4 sid2group"}
 # Kernel series and DART generation of the whole-machine migration test
 # (scripts/linux-migrate-test.sh)
 MIGRATE_TESTS=${MIGRATE_TESTS-"6.12 7.2:t8110-va42"}
 # ... and of the concurrency test (scripts/linux-stress-test.sh)
 STRESS_TESTS=${STRESS_TESTS-"6.12 7.2:t8110"}
-# Scenario and DART generation for the patched kernel (guest/linux/7.2)
+# Scenario and DART generation for the patched kernel ($PATCHED_KERNEL_PATCHES)
 # taking locked DARTs over (scripts/linux-locked-driver-test.sh).
 LOCKED_DRIVER_TESTS=${LOCKED_DRIVER_TESTS-"display:t8103 display:t6000
     display:t8110-va42 pcie:t8103 pcie:t6000 pcie:t8110-va42
@@ -177,6 +185,11 @@ if want linux; then
         run_tap "linux-$series-tools-$scenario${gen:+-$gen}" \
             "$top/scripts/linux-tools-test.sh" "$series" "$scenario" \
             "${gen:-t8103}" ${patches:+"$top/$patches"}
+    done
+    for k in $BUGS_TESTS; do
+        IFS=: read -r bug gen <<< "$k"
+        run_tap "linux-bug-$bug${gen:+-$gen}" \
+            "$top/scripts/linux-bugs-test.sh" "$bug" ${gen:+"$gen"}
     done
     for k in $LOCKED_DRIVER_TESTS; do
         IFS=: read -r scenario gen <<< "$k"

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Boot the project's patched Linux (Debian's linux-source-7.2 with the
-# series in guest/linux/7.2) on apple-virt with DARTs that firmware preset
+# series in guest/linux/7.2, and guest/linux/bugs) on apple-virt with DARTs that firmware preset
 # and locked, and check that the driver takes them over without writing
 # TTBR/TCR, keeping firmware's mappings working.
 #
@@ -43,7 +43,7 @@ name="locked-driver-$scenario-$gen"
 
 work=${work:-$top/build/linux-$name}
 . "$top/scripts/boot-test.sh"
-boot_test_setup "$gen" 7.2 16 "$top/guest/linux/7.2"
+boot_test_setup "$gen" "$PATCHED_KERNEL_SERIES" 16 "$PATCHED_KERNEL_PATCHES"
 gen_opts=$DART_MACHINE translate=$DART_TRANSLATE
 trace="$work/trace.log"
 

@@ -56,3 +56,10 @@ qemu_patches() {
         qemu_patch_file "${p##*/}"
     done
 }
+
+# The project's one patched test kernel: Debian's linux-source-7.2 with
+# our own series, then the re-introduced historical driver bugs
+# (apple_dart.bug=NAME), as scripts/build-kernel.sh's PATCH_DIR, relative
+# to the project's top.
+PATCHED_KERNEL_SERIES=7.2
+PATCHED_KERNEL_PATCHES=guest/linux/7.2:guest/linux/bugs
