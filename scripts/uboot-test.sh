@@ -35,13 +35,13 @@ set -uo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 gen=$1
 mode=${2:-}
+name="uboot-$gen${mode:+-$mode}"
 . "$top/scripts/versions.sh"       # QEMU_SERIES: which QEMU
 . "$top/scripts/dart-gens.sh"
 dart_gen "$gen" || { echo "uboot-test: unknown DART generation $gen" >&2; exit 2; }
 if [ -z "$mode" ]; then
     if [ "$DART_BYPASS" = 1 ]; then mode=bypass; else mode=translate; fi
 fi
-name="uboot-$gen-$mode"
 qemu="${QEMU_BUILD:-$top/$QEMU_DIR/qemu-build}/qemu-system-aarch64"
 . "$top/scripts/tap.sh"
 scaled() { echo $(($1 * ${TIMEOUT_SCALE:-1})); }
@@ -190,8 +190,13 @@ linux)
     check "Linux's apple-dart driver probed the DARTs" \
         grep -q "apple-dart .*: DART \[pagesize" "$log"
     check "guest ran its checks to the end" grep -q '^CHECK end' "$log"
-    check "no guest check failed" eval '! grep -q "^CHECK .*FAIL" "$log"'
+    check "Linux read the USB disk intact through the USB DART" \
+        grep -q "^CHECK read-sha256 sda $(sha256sum "$disk" | cut -d' ' -f1)" "$log"
+    check "Linux translates the USB disk's stream (TCR $DART_TRANSLATE)" \
+        grep -q "^CHECK usb-disk sda tcr $DART_TRANSLATE" "$log"
+    check "no WARN, BUG or Oops" eval '! grep -q "^CHECK bad" "$log"'
     check "no stale TLB entry used" no_stale
+    check "no DART fault" no_fault
     ;;
 unfixed-translate)
     check "QEMU exited by itself (rc $rc)" test "$rc" -eq 0
