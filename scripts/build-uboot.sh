@@ -97,17 +97,20 @@ if [ ! -f "$src/.unpacked" ]; then
     cache_unlock
 fi
 
-cache_lock "u-boot-${out##*/}"
+# One build of a variant at a time, always in the same directories, so
+# that ccache's paths (relative to CCACHE_BASEDIR) repeat from one build
+# to the next, whatever the patches.
+cache_lock "u-boot-build-$variant"
 if [ -f "$out/u-boot.bin" ]; then      # another build made it meanwhile
     echo "$out/u-boot.bin"
     exit 0
 fi
 
 # never patch the cached pristine source: a copy of it
-psrc="$out.src"
-obj="$out.obj"
+psrc="$CACHE_DIR/u-boot/build-$variant/src"
+obj="$CACHE_DIR/u-boot/build-$variant/obj"
 rm -rf "$psrc" "$obj"
-mkdir -p "$CACHE_DIR/u-boot"
+mkdir -p "${psrc%/*}"
 cp -a "$src" "$psrc"
 for p in "${patches[@]}"; do
     echo "build-uboot: applying ${p#"$top"/}" >&2

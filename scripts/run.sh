@@ -47,9 +47,9 @@ disk="$top/build/run-disk.img"
 usb="$top/build/run-usb.img"
 [ -f "$usb" ] || truncate -s 16M "$usb"
 
-# shellcheck disable=SC2054 # commas separate QEMU's suboptions
 mem=1G
 [ -z "$uboot" ] || mem=4G
+# shellcheck disable=SC2054 # commas separate QEMU's suboptions
 args=(-M apple-virt -m "$mem" -smp 2 -nographic
       -kernel "$kernel"
       -drive if=none,id=disk0,file="$disk",format=raw

@@ -117,6 +117,7 @@ crc32 $load $(printf '0x%x' "$size")
 poweroff
 EOF
 fi
+# shellcheck disable=SC2054 # commas separate QEMU's suboptions
 if [ "$base" = virtio ]; then
     opts+=(-drive if=none,id=vd,file="$disk",format=raw
            -device virtio-blk-pci,drive=vd,addr=4.0)
@@ -138,6 +139,7 @@ rc=$?
 echo "# $name: U-Boot run $(printf '%.1f' "$(echo "$(date +%s.%N) - $start" | bc)") s" >&2
 
 crc_ok() { grep -q "==> $host_crc" "$log"; }
+not_crc_ok() { ! crc_ok; }
 walks() {       # walks DART STREAM: table walks for that stream
     grep -c "^apple_dart_walk $1: stream $2 " "$trace"
 }
@@ -145,6 +147,7 @@ walks() {       # walks DART STREAM: table walks for that stream
 tcr_write() {
     grep -q "^apple_dart_reg_write $1: write $(printf '0x%04x' $((DART_TCR_REG + 4 * $2))) <- $(printf '0x%08x' "$3")\$" "$trace"
 }
+absent() { ! grep -q "$@"; }  # absent PATTERN FILE
 no_stale() { ! grep -q apple_dart_stale_tlb "$trace"; }
 no_fault() { ! grep -q "^apple_dart_fault " "$trace"; }
 xs=1            # the XHCI's stream
@@ -161,7 +164,7 @@ bypass|disabled)
     check "no DART fault" no_fault
     if [ "$mode" = disabled ]; then
         check "no DMA dropped on a disabled stream" \
-            eval '! grep -q "apple_dart_translate_blocked dart-usb.*disabled" "$trace"'
+            absent "apple_dart_translate_blocked dart-usb.*disabled" "$trace"
     fi
     ;;
 translate)
@@ -194,19 +197,19 @@ linux)
         grep -q "^CHECK read-sha256 sda $(sha256sum "$disk" | cut -d' ' -f1)" "$log"
     check "Linux translates the USB disk's stream (TCR $DART_TRANSLATE)" \
         grep -q "^CHECK usb-disk sda tcr $DART_TRANSLATE" "$log"
-    check "no WARN, BUG or Oops" eval '! grep -q "^CHECK bad" "$log"'
+    check "no WARN, BUG or Oops" absent "^CHECK bad" "$log"
     check "no stale TLB entry used" no_stale
     check "no DART fault" no_fault
     ;;
 unfixed-translate)
     check "QEMU exited by itself (rc $rc)" test "$rc" -eq 0
     check "U-Boot did not read the disk right (CRC32 not the host's)" \
-        eval '! crc_ok'
+        not_crc_ok
     case $gen in
     t8110*)
         # TLB_CMD_FLUSH_ALL written to 0x100 (ERROR), not TLB_CMD (0x80)
         check "the T8110 DART saw no TLB flush command" \
-            eval '! grep -q "apple_dart_reg_write dart-usb: write 0x0080 " "$trace"'
+            absent "apple_dart_reg_write dart-usb: write 0x0080 " "$trace"
         check "the stale-TLB detector caught the XHCI's DMA through a stale entry" \
             grep -q "apple_dart_stale_tlb dart-usb: stream $xs " "$trace" ;;
     t8103-usb4)
@@ -217,7 +220,7 @@ unfixed-translate)
     ;;
 unfixed-disabled)
     check "QEMU exited by itself (rc $rc)" test "$rc" -eq 0
-    check "U-Boot did not read the disk (stream left disabled)" eval '! crc_ok'
+    check "U-Boot did not read the disk (stream left disabled)" not_crc_ok
     check "the USB DART dropped DMA on the disabled stream" \
         grep -q "apple_dart_translate_blocked dart-usb: stream $xs .*disabled" "$trace"
     ;;
