@@ -16,6 +16,10 @@
 #               XHCI's stream, with no stale TLB entry used and no fault.
 #   disabled    firmware leaves the XHCI's stream disabled
 #               (usb-dart-disabled-streams): U-Boot must enable it.
+#   pcie        the USB disk on a qemu-xhci in PCIe slot 2 (stream 2 of the
+#               PCIe DART, found through iommu-map), translate mode:
+#               walks of stream 2, none on the USB DART. Skipped if the
+#               QEMU has no qemu-xhci (CONFIG_USB_XHCI_PCI).
 #   virtio      a virtio-blk disk on the PCIe root bus (slot 4, stream 4 of
 #               the PCIe DART), bypass: U-Boot's virtio does not use the
 #               IOMMU API, so it works only where the DART bypasses.
@@ -55,10 +59,15 @@ case $base in
 bypass|disabled|virtio)
     [ "$DART_BYPASS" = 1 ] ||
         { echo "uboot-test: $gen cannot bypass" >&2; exit 2; } ;;
-translate|linux) ;;
+translate|linux|pcie) ;;
 *) echo "uboot-test: unknown mode $mode" >&2; exit 2 ;;
 esac
 
+if [ "$base" = pcie ] &&
+   ! "$qemu" -M apple-virt -device help 2>/dev/null | grep -q '"qemu-xhci"'; then
+    echo "ok 1 - $name: # SKIP this QEMU has no qemu-xhci (CONFIG_USB_XHCI_PCI)"
+    exit 0
+fi
 uboot=$("$top/scripts/build-uboot.sh" "$variant") ||
     { echo "not ok 1 - $name: U-Boot build"; exit 1; }
 work=$top/$QEMU_DIR/$name
@@ -75,7 +84,7 @@ machine=",dart-check-stale-tlb=on"
 opts=()
 bypass_off=
 case $base in
-translate) bypass_off=1 ;;
+translate|pcie) bypass_off=1 ;;
 linux) [ "$DART_BYPASS" = 1 ] || bypass_off=1 ;;
 esac
 [ -z "$bypass_off" ] || opts+=(-global apple-dart.bypass=off)
@@ -121,6 +130,10 @@ fi
 if [ "$base" = virtio ]; then
     opts+=(-drive if=none,id=vd,file="$disk",format=raw
            -device virtio-blk-pci,drive=vd,addr=4.0)
+elif [ "$base" = pcie ]; then
+    opts+=(-drive if=none,id=ud,file="$disk",format=raw
+           -device qemu-xhci,id=pxhci,addr=2.0
+           -device usb-storage,bus=pxhci.0,drive=ud)
 else
     opts+=(-drive if=none,id=ud,file="$disk",format=raw
            -device usb-storage,drive=ud)
@@ -175,6 +188,19 @@ translate)
         tcr_write dart-usb $xs "$DART_TCR_TRANSLATE"
     check "the USB DART walked U-Boot's tables for stream $xs ($(walks dart-usb $xs) walks)" \
         test "$(walks dart-usb $xs)" -gt 0
+    check "no stale TLB entry used" no_stale
+    check "no DART fault" no_fault
+    ;;
+pcie)
+    check "QEMU exited by itself (rc $rc)" test "$rc" -eq 0
+    check "U-Boot found the USB disk on the PCIe XHCI" \
+        grep -q "1 Storage Device(s) found" "$log"
+    check "CRC32 of what U-Boot read is the host's ($host_crc)" crc_ok
+    check "U-Boot set the PCIe XHCI's stream (2) to translate" \
+        tcr_write dart-pcie 2 "$DART_TCR_TRANSLATE"
+    check "the PCIe DART walked U-Boot's tables for stream 2 ($(walks dart-pcie 2) walks)" \
+        test "$(walks dart-pcie 2)" -gt 0
+    check "the USB DART walked no table" test "$(walks dart-usb $xs)" -eq 0
     check "no stale TLB entry used" no_stale
     check "no DART fault" no_fault
     ;;
