@@ -62,6 +62,7 @@ LOCKED_DRIVER_TESTS=${LOCKED_DRIVER_TESTS-"display:t8103 display:t6000
 # guest/u-boot/fixes/ fix.
 UBOOT_TESTS=${UBOOT_TESTS-"t8103 t8103:translate t8103-usb4 t6000
     t6000:translate t8110 t8110:translate t8110-va42:translate
+    t8103:pcie t8103-usb4:pcie t6000:pcie t8110:pcie
     t8103:disabled t8110:disabled t8103:virtio t8103:linux
     t8103-usb4:linux t6000:linux t8110:linux t8110-va42:linux
     t8110:unfixed-translate t8103-usb4:unfixed-translate

@@ -18,7 +18,8 @@
 #               (usb-dart-disabled-streams): U-Boot must enable it.
 #   pcie        the USB disk on a qemu-xhci in PCIe slot 2 (stream 2 of the
 #               PCIe DART, found through iommu-map), translate mode:
-#               walks of stream 2, none on the USB DART. Skipped if the
+#               walks of stream 2 (the empty platform XHCI still runs
+#               through the USB DART). Skipped if the
 #               QEMU has no qemu-xhci (CONFIG_USB_XHCI_PCI).
 #   virtio      a virtio-blk disk on the PCIe root bus (slot 4, stream 4 of
 #               the PCIe DART), bypass: U-Boot's virtio does not use the
@@ -200,7 +201,6 @@ pcie)
         tcr_write dart-pcie 2 "$DART_TCR_TRANSLATE"
     check "the PCIe DART walked U-Boot's tables for stream 2 ($(walks dart-pcie 2) walks)" \
         test "$(walks dart-pcie 2)" -gt 0
-    check "the USB DART walked no table" test "$(walks dart-usb $xs)" -eq 0
     check "no stale TLB entry used" no_stale
     check "no DART fault" no_fault
     ;;
