@@ -4,8 +4,8 @@
 # those suites. Prints one "<suite>: N passed, N failed" line per suite and
 # a total; exits non-zero if anything failed. Suites: selftest (the test
 # scripts' checks fail on missing input: scripts/tap-selftest.sh), qtest,
-# dtb, linux, patches, docs, and boot (one Linux boot, $BOOT_TEST: part of
-# linux; for a second QEMU).
+# dtb, linux, uboot, patches, docs, and boot (one Linux boot, $BOOT_TEST:
+# part of linux; for a second QEMU).
 #
 # QEMU_BUILD=DIR tests the QEMU (and qtests) built in DIR instead of
 # $QEMU_DIR/qemu-build; each *_TESTS list below may be set, to empty to
@@ -18,12 +18,12 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 . "$top/scripts/versions.sh"
 build="$top/$QEMU_DIR"
 qemu_build=${QEMU_BUILD:-$build/qemu-build}
-suites=" ${*:-selftest qtest dtb patches docs linux} "
+suites=" ${*:-selftest qtest dtb patches docs linux uboot} "
 for s in $suites; do
     case $s in
-    selftest|qtest|dtb|patches|docs|linux|boot) ;;
+    selftest|qtest|dtb|patches|docs|linux|uboot|boot) ;;
     *) echo "check: unknown suite '$s' (selftest, qtest, dtb, patches, docs," \
-            "linux, boot)" >&2; exit 2 ;;
+            "linux, uboot, boot)" >&2; exit 2 ;;
     esac
 done
 want() { [[ $suites == *" $1 "* ]]; }
@@ -69,6 +69,18 @@ STRESS_TESTS=${STRESS_TESTS-"6.12 7.2:t8110"}
 LOCKED_DRIVER_TESTS=${LOCKED_DRIVER_TESTS-"display:t8103 display:t6000
     display:t8110-va42 pcie:t8103 pcie:t6000 pcie:t8110-va42
     reconstruct:t8103 reconstruct:t8110-va42 refuse:t8103"}
+# DART generation and mode of the U-Boot tests (scripts/uboot-test.sh):
+# U-Boot's own DART driver reading a USB disk, bypassing and translating,
+# a virtio disk on PCIe, Linux booted by U-Boot, and the failures of
+# U-Boot's driver as Debian ships it ("unfixed-"), which
+# guest/u-boot/fixes/ fix.
+UBOOT_TESTS=${UBOOT_TESTS-"t8103 t8103:translate t8103-usb4 t6000
+    t6000:translate t8110 t8110:translate t8110-va42:translate
+    t8103:pcie t8103-usb4:pcie t6000:pcie t8110:pcie
+    t8103:disabled t8110:disabled t8103:virtio t8103:linux
+    t8103-usb4:linux t6000:linux t8110:linux t8110-va42:linux
+    t8110:unfixed-translate t8103-usb4:unfixed-translate
+    t8103:unfixed-disabled"}
 # The one boot of "boot": kernel series, page size (KiB)
 BOOT_TEST=${BOOT_TEST:-7.2:16}
 total_pass=0
@@ -201,6 +213,14 @@ if want linux; then
         IFS=: read -r scenario gen <<< "$k"
         run_tap "locked-driver-$scenario-$gen" \
             "$top/scripts/linux-locked-driver-test.sh" "$scenario" "$gen"
+    done
+fi
+
+if want uboot; then
+    for k in $UBOOT_TESTS; do
+        IFS=: read -r gen mode <<< "$k"
+        run_tap "uboot-$gen${mode:+-$mode}" \
+            "$top/scripts/uboot-test.sh" "$gen" ${mode:+"$mode"}
     done
 fi
 

@@ -17,6 +17,9 @@ need_pkgs=(
     # (scripts/dt-schema.sh unpacks the rest)
     python3-ruamel.yaml python3-rfc3987 python3-libfdt python3-attr
     python3-typing-extensions
+    # U-Boot (scripts/build-uboot.sh): its download, and the host tools
+    # its build makes (mkeficapsule needs GnuTLS and libuuid)
+    curl libgnutls28-dev uuid-dev
 )
 case "${1:-}" in
 bench)

@@ -30,6 +30,10 @@ case $QEMU_SERIES in
 esac
 MESON_MIN=1.5
 
+# U-Boot (scripts/build-uboot.sh): Debian trixie's u-boot source package.
+# Its .dsc is not served; the orig and Debian tarballs are.
+UBOOT_DEB_VERSION=${UBOOT_DEB_VERSION:-2025.01-3+deb13u1}
+
 # Where downloads, unpacked sources, built kernels and ccache live: outside
 # the clone, so that a second clone (or CI run) reuses them.
 CACHE_DIR=${APPLE_DART_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/apple-dart}

@@ -8,3 +8,5 @@ CONFIG_EDU=y
 CONFIG_VIRTIO_PCI=y
 CONFIG_VIRTIO_BLK=y
 CONFIG_USB_STORAGE_CLASSIC=y
+# a PCIe USB controller (qemu-xhci) behind the PCIe DART, for U-Boot
+CONFIG_USB_XHCI_PCI=y

@@ -1,0 +1,256 @@
+#!/usr/bin/env bash
+# U-Boot, a second client of the DART: its apple_dart driver programs the
+# DARTs so that its XHCI can read a USB disk (docs/system/arm/apple-virt.rst,
+# "U-Boot on apple-virt").
+#
+#   uboot-test.sh GEN [MODE]
+#
+# GEN is a generation of scripts/dart-gens.sh. MODE:
+#
+#   bypass      (default; translate on t8103-usb4, which cannot bypass)
+#               the DARTs as they are: U-Boot programs bypass where
+#               PARAMS2 offers it. The disk read must be right and the USB
+#               DART walk no table.
+#   translate   -global apple-dart.bypass=off: U-Boot builds page tables;
+#               the read must be right, and the USB DART walk them for the
+#               XHCI's stream, with no stale TLB entry used and no fault.
+#   disabled    firmware leaves the XHCI's stream disabled
+#               (usb-dart-disabled-streams): U-Boot must enable it.
+#   pcie        the USB disk on a qemu-xhci in PCIe slot 2 (stream 2 of the
+#               PCIe DART, found through iommu-map), translate mode:
+#               walks of stream 2 (the empty platform XHCI still runs
+#               through the USB DART). Skipped if the
+#               QEMU has no qemu-xhci (CONFIG_USB_XHCI_PCI).
+#   virtio      a virtio-blk disk on the PCIe root bus (slot 4, stream 4 of
+#               the PCIe DART), bypass: U-Boot's virtio does not use the
+#               IOMMU API, so it works only where the DART bypasses.
+#   linux       U-Boot loads Linux and its initramfs from the USB disk and
+#               boots them with booti and its devicetree; guest/init runs
+#               its checks (apple_virt.test=1) against the DARTs U-Boot
+#               left behind.
+#   unfixed-M   mode M with U-Boot's DART driver as Debian ships it
+#               (build-uboot.sh unfixed): asserts the failure that a fix
+#               in guest/u-boot/fixes/ is about, for GEN and M.
+#
+# Every boot: U-Boot starts USB, reads the disk (usb read), checksums it
+# (crc32) and powers off (PSCI); the CRC32 is compared with the host's.
+# Prints TAP; exits non-zero on failure.
+set -uo pipefail
+
+top=$(cd "$(dirname "$0")/.." && pwd)
+gen=$1
+mode=${2:-}
+name="uboot-$gen${mode:+-$mode}"
+. "$top/scripts/versions.sh"       # QEMU_SERIES: which QEMU
+. "$top/scripts/dart-gens.sh"
+dart_gen "$gen" || { echo "uboot-test: unknown DART generation $gen" >&2; exit 2; }
+if [ -z "$mode" ]; then
+    if [ "$DART_BYPASS" = 1 ]; then mode=bypass; else mode=translate; fi
+fi
+qemu="${QEMU_BUILD:-$top/$QEMU_DIR/qemu-build}/qemu-system-aarch64"
+. "$top/scripts/tap.sh"
+scaled() { echo $(($1 * ${TIMEOUT_SCALE:-1})); }
+
+variant=fixed
+base=$mode
+case $mode in
+unfixed-*) variant=unfixed base=${mode#unfixed-} ;;
+esac
+case $base in
+bypass|disabled|virtio)
+    [ "$DART_BYPASS" = 1 ] ||
+        { echo "uboot-test: $gen cannot bypass" >&2; exit 2; } ;;
+translate|linux|pcie) ;;
+*) echo "uboot-test: unknown mode $mode" >&2; exit 2 ;;
+esac
+
+if [ "$base" = pcie ] &&
+   ! "$qemu" -M apple-virt -device help 2>/dev/null | grep -q '"qemu-xhci"'; then
+    echo "ok 1 - $name: # SKIP this QEMU has no qemu-xhci (CONFIG_USB_XHCI_PCI)"
+    exit 0
+fi
+uboot=$("$top/scripts/build-uboot.sh" "$variant") ||
+    { echo "not ok 1 - $name: U-Boot build"; exit 1; }
+work=$top/$QEMU_DIR/$name
+rm -rf "$work"
+mkdir -p "$work"
+log=$work/console.log
+trace=$work/trace.log
+
+# The disk: 4 MiB of random data, or Linux and its initramfs at fixed
+# offsets (the Image at block 0, the initramfs at 64 MiB).
+disk=$work/disk.img
+load=0x810000000
+machine=",dart-check-stale-tlb=on"
+opts=()
+bypass_off=
+case $base in
+translate|pcie) bypass_off=1 ;;
+linux) [ "$DART_BYPASS" = 1 ] || bypass_off=1 ;;
+esac
+[ -z "$bypass_off" ] || opts+=(-global apple-dart.bypass=off)
+[ "$base" != disabled ] || machine="$machine,usb-dart-disabled-streams=1"
+
+if [ "$base" = linux ]; then
+    kernel=${KERNEL_IMAGE:-$("$top/scripts/build-kernel.sh" 7.2 16)} ||
+        { echo "not ok 1 - $name: kernel build"; exit 1; }
+    initrd=$("$top/scripts/build-initramfs.sh") ||
+        { echo "not ok 1 - $name: initramfs build"; exit 1; }
+    ksize=$(stat -c %s "$kernel")
+    isize=$(stat -c %s "$initrd")
+    truncate -s 128M "$disk"
+    dd if="$kernel" of="$disk" conv=notrunc status=none
+    dd if="$initrd" of="$disk" bs=1M seek=64 conv=notrunc status=none
+    size=$ksize
+    host_crc=$(python3 -c 'import sys, zlib; print("%08x" % zlib.crc32(open(sys.argv[1], "rb").read()))' "$kernel")
+    blocks() { printf '0x%x' $((($1 + 511) / 512)); }
+    cat > "$work/commands" <<EOF
+usb start
+usb read \${kernel_addr_r} 0 $(blocks "$ksize")
+crc32 \${kernel_addr_r} $(printf '0x%x' "$ksize")
+usb read \${ramdisk_addr_r} 0x20000 $(blocks "$isize")
+setenv bootargs console=ttyAMA0 apple_virt.test=1 panic=-1
+booti \${kernel_addr_r} \${ramdisk_addr_r}:$(printf '0x%x' "$isize") \${fdtcontroladdr}
+EOF
+else
+    size=$((4 << 20))
+    head -c "$size" /dev/urandom > "$disk"
+    host_crc=$(python3 -c 'import sys, zlib; print("%08x" % zlib.crc32(open(sys.argv[1], "rb").read()))' "$disk")
+    if [ "$base" = virtio ]; then
+        read_cmd="virtio scan"$'\n'"virtio read $load 0 0x2000"
+    else
+        read_cmd="usb start"$'\n'"usb read $load 0 0x2000"
+    fi
+    cat > "$work/commands" <<EOF
+$read_cmd
+crc32 $load $(printf '0x%x' "$size")
+poweroff
+EOF
+fi
+# shellcheck disable=SC2054 # commas separate QEMU's suboptions
+if [ "$base" = virtio ]; then
+    opts+=(-drive if=none,id=vd,file="$disk",format=raw
+           -device virtio-blk-pci,drive=vd,addr=4.0)
+elif [ "$base" = pcie ]; then
+    opts+=(-drive if=none,id=ud,file="$disk",format=raw
+           -device qemu-xhci,id=pxhci,addr=2.0
+           -device usb-storage,bus=pxhci.0,drive=ud)
+else
+    opts+=(-drive if=none,id=ud,file="$disk",format=raw
+           -device usb-storage,drive=ud)
+fi
+
+start=$(date +%s.%N)
+UBOOT_PROMPT_TIMEOUT=$(scaled 60) UBOOT_EXIT_TIMEOUT=$(scaled 120) \
+"$top/scripts/uboot-console.py" "$log" "$work/commands" -- \
+    "$qemu" -M "apple-virt$DART_MACHINE$machine" -m 4G \
+    -display none -serial stdio -monitor none -no-reboot \
+    -kernel "$uboot" "${opts[@]}" \
+    -trace apple_dart_walk -trace apple_dart_stale_tlb \
+    -trace apple_dart_fault -trace apple_dart_translate_blocked \
+    -trace apple_dart_reg_write -d guest_errors -D "$trace"
+rc=$?
+echo "# $name: U-Boot run $(printf '%.1f' "$(echo "$(date +%s.%N) - $start" | bc)") s" >&2
+
+crc_ok() { grep -q "==> $host_crc" "$log"; }
+not_crc_ok() { ! crc_ok; }
+walks() {       # walks DART STREAM: table walks for that stream
+    grep -c "^apple_dart_walk $1: stream $2 " "$trace"
+}
+# tcr_write DART STREAM VALUE: the driver wrote VALUE to STREAM's TCR
+tcr_write() {
+    grep -q "^apple_dart_reg_write $1: write $(printf '0x%04x' $((DART_TCR_REG + 4 * $2))) <- $(printf '0x%08x' "$3")\$" "$trace"
+}
+absent() { ! grep -q "$@"; }  # absent PATTERN FILE
+no_stale() { ! grep -q apple_dart_stale_tlb "$trace"; }
+no_fault() { ! grep -q "^apple_dart_fault " "$trace"; }
+xs=1            # the XHCI's stream
+
+case $mode in
+bypass|disabled)
+    check "QEMU exited by itself (rc $rc)" test "$rc" -eq 0
+    check "U-Boot found the USB disk" grep -q "1 Storage Device(s) found" "$log"
+    check "CRC32 of what U-Boot read is the host's ($host_crc)" crc_ok
+    check "U-Boot set the XHCI's stream to bypass" \
+        tcr_write dart-usb $xs "$DART_TCR_BYPASS"
+    check "the USB DART walked no table (bypass)" test "$(walks dart-usb $xs)" -eq 0
+    check "no stale TLB entry used" no_stale
+    check "no DART fault" no_fault
+    if [ "$mode" = disabled ]; then
+        check "no DMA dropped on a disabled stream" \
+            absent "apple_dart_translate_blocked dart-usb.*disabled" "$trace"
+    fi
+    ;;
+translate)
+    check "QEMU exited by itself (rc $rc)" test "$rc" -eq 0
+    check "U-Boot found the USB disk" grep -q "1 Storage Device(s) found" "$log"
+    check "CRC32 of what U-Boot read is the host's ($host_crc)" crc_ok
+    check "U-Boot set the XHCI's stream to translate" \
+        tcr_write dart-usb $xs "$DART_TCR_TRANSLATE"
+    check "the USB DART walked U-Boot's tables for stream $xs ($(walks dart-usb $xs) walks)" \
+        test "$(walks dart-usb $xs)" -gt 0
+    check "no stale TLB entry used" no_stale
+    check "no DART fault" no_fault
+    ;;
+pcie)
+    check "QEMU exited by itself (rc $rc)" test "$rc" -eq 0
+    check "U-Boot found the USB disk on the PCIe XHCI" \
+        grep -q "1 Storage Device(s) found" "$log"
+    check "CRC32 of what U-Boot read is the host's ($host_crc)" crc_ok
+    check "U-Boot set the PCIe XHCI's stream (2) to translate" \
+        tcr_write dart-pcie 2 "$DART_TCR_TRANSLATE"
+    check "the PCIe DART walked U-Boot's tables for stream 2 ($(walks dart-pcie 2) walks)" \
+        test "$(walks dart-pcie 2)" -gt 0
+    check "no stale TLB entry used" no_stale
+    check "no DART fault" no_fault
+    ;;
+virtio)
+    check "QEMU exited by itself (rc $rc)" test "$rc" -eq 0
+    check "CRC32 of what U-Boot read over virtio is the host's ($host_crc)" crc_ok
+    check "U-Boot set the disk's stream (4) to bypass" \
+        tcr_write dart-pcie 4 "$DART_TCR_BYPASS"
+    check "the PCIe DART walked no table" test "$(walks dart-pcie 4)" -eq 0
+    check "no DART fault" no_fault
+    ;;
+linux)
+    check "QEMU exited by itself (rc $rc)" test "$rc" -eq 0
+    check "CRC32 of the kernel U-Boot read is the host's ($host_crc)" crc_ok
+    check "U-Boot started the kernel" grep -q "Starting kernel" "$log"
+    check "Linux's apple-dart driver probed the DARTs" \
+        grep -q "apple-dart .*: DART \[pagesize" "$log"
+    check "guest ran its checks to the end" grep -q '^CHECK end' "$log"
+    check "Linux read the USB disk intact through the USB DART" \
+        grep -q "^CHECK read-sha256 sda $(sha256sum "$disk" | cut -d' ' -f1)" "$log"
+    check "Linux translates the USB disk's stream (TCR $DART_TRANSLATE)" \
+        grep -q "^CHECK usb-disk sda tcr $DART_TRANSLATE" "$log"
+    check "no WARN, BUG or Oops" absent "^CHECK bad" "$log"
+    check "no stale TLB entry used" no_stale
+    check "no DART fault" no_fault
+    ;;
+unfixed-translate)
+    check "QEMU exited by itself (rc $rc)" test "$rc" -eq 0
+    check "U-Boot did not read the disk right (CRC32 not the host's)" \
+        not_crc_ok
+    case $gen in
+    t8110*)
+        # TLB_CMD_FLUSH_ALL written to 0x100 (ERROR), not TLB_CMD (0x80)
+        check "the T8110 DART saw no TLB flush command" \
+            absent "apple_dart_reg_write dart-usb: write 0x0080 " "$trace"
+        check "the stale-TLB detector caught the XHCI's DMA through a stale entry" \
+            grep -q "apple_dart_stale_tlb dart-usb: stream $xs " "$trace" ;;
+    t8103-usb4)
+        check "U-Boot's DART driver does not match apple,t8103-usb4-dart" \
+            grep -q "Failed to find IOMMU device" "$log" ;;
+    *)  echo "uboot-test: no known failure for $gen in $mode" >&2; exit 2 ;;
+    esac
+    ;;
+unfixed-disabled)
+    check "QEMU exited by itself (rc $rc)" test "$rc" -eq 0
+    check "U-Boot did not read the disk (stream left disabled)" not_crc_ok
+    check "the USB DART dropped DMA on the disabled stream" \
+        grep -q "apple_dart_translate_blocked dart-usb: stream $xs .*disabled" "$trace"
+    ;;
+*)
+    echo "uboot-test: no assertions for mode $mode" >&2; exit 2 ;;
+esac
+tap_status
