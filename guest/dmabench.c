@@ -34,6 +34,14 @@
  *
  * the mean latency of one map and one unmap (the kernel counts in units
  * of 100 ns).
+ *
+ *   dmabench get BLOCK_BYTES DEV      (the whole device to stdout)
+ *   dmabench put BLOCK_BYTES DEV      (stdin to the device, then fsync)
+ *
+ * copy with O_DIRECT, each block through the next BLOCK_BYTES of a 4 MiB
+ * buffer: every I/O maps other pages, at IOVAs the previous ones just
+ * gave back, which is what shows a driver's missing TLB invalidation
+ * (the Linux boot tests check the bytes with sha256sum).
  */
 
 #define _GNU_SOURCE
@@ -154,6 +162,77 @@ _Static_assert(sizeof(struct dma_map_bench) == 136, "ioctl layout");
 #define DMA_MAP_BENCH_IOCTL _IOWR('d', 1, struct dma_map_bench)
 #define DMA_MAP_BENCH_PATH "/sys/kernel/debug/dma_map_benchmark"
 
+#define COPY_BUF (4 * 1024 * 1024)
+
+/* read(2) or write(2) all of @len, or die */
+static void xfer_all(int fd, char *p, size_t len, int write_op,
+                     const char *what)
+{
+    while (len) {
+        ssize_t n = write_op ? write(fd, p, len) : read(fd, p, len);
+
+        if (n <= 0) {
+            die(write_op ? "write" : "read", what);
+        }
+        p += n;
+        len -= n;
+    }
+}
+
+static int run_copy(int put, const char *bs_str, const char *dev)
+{
+    size_t bs = strtoul(bs_str, NULL, 0), off = 0;
+    int fd = open(dev, (put ? O_WRONLY : O_RDONLY) | O_DIRECT);
+    char *buf;
+
+    if (!bs || bs % 4096 || COPY_BUF % bs) {
+        fprintf(stderr, "dmabench: block size %s: a multiple of 4096 that"
+                " divides 4 MiB\n", bs_str);
+        return 2;
+    }
+    if (fd < 0) {
+        die("open", dev);
+    }
+    buf = aligned_alloc(ALIGN, COPY_BUF);
+    if (!buf) {
+        die("alloc", dev);
+    }
+    memset(buf, 0, COPY_BUF);           /* every page faulted in */
+    for (;;) {
+        char *p = buf + off;
+        ssize_t n;
+
+        if (put) {
+            n = read(0, p, bs);
+            if (n < 0) {
+                die("read", "stdin");
+            }
+            if (n == 0) {
+                break;
+            }
+            if (n < (ssize_t)bs) {      /* stdin is a pipe: fill the block */
+                xfer_all(0, p + n, bs - n, 0, "stdin");
+            }
+            xfer_all(fd, p, bs, 1, dev);
+        } else {
+            n = read(fd, p, bs);
+            if (n < 0) {
+                die("read", dev);
+            }
+            if (n == 0) {
+                break;
+            }
+            xfer_all(1, p, n, 1, "stdout");
+        }
+        off = (off + bs) % COPY_BUF;
+    }
+    if (put && fsync(fd)) {
+        die("fsync", dev);
+    }
+    close(fd);
+    return 0;
+}
+
 static void write_file(const char *path, const char *text)
 {
     int fd = open(path, O_WRONLY);
@@ -202,11 +281,15 @@ int main(int argc, char **argv)
     if (argc >= 5 && !strcmp(argv[1], "map")) {
         return run_map(argv[2], strtod(argv[3], NULL), argv[4]);
     }
+    if (argc == 4 && (!strcmp(argv[1], "get") || !strcmp(argv[1], "put"))) {
+        return run_copy(!strcmp(argv[1], "put"), argv[2], argv[3]);
+    }
     if (argc < 5 || ndev > MAX_DEVS ||
         (strcmp(argv[1], "read") && strcmp(argv[1], "write"))) {
         fprintf(stderr, "usage: dmabench read|write BLOCK_BYTES SECONDS"
                 " DEV...\n       dmabench mmio ADDRESS SECONDS\n"
-                "       dmabench map PAGES SECONDS PCI_DEVICE\n");
+                "       dmabench map PAGES SECONDS PCI_DEVICE\n"
+                "       dmabench get|put BLOCK_BYTES DEV\n");
         return 2;
     }
     write_op = !strcmp(argv[1], "write");

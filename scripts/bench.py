@@ -23,6 +23,9 @@ import subprocess
 import sys
 import time
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from qmp import QEMUMonitorProtocol  # noqa: E402  (QEMU's, through qmp.py)
+
 KIB = 1024
 MIB = 1024 * KIB
 JOBS_ALL = ["read:4096", "read:65536", "read:1048576",
@@ -42,33 +45,32 @@ VIRT_IOMMU_PLATFORM = [
 
 
 class Qmp:
-    """A QMP connection; events are dropped."""
+    """A QMP connection through QEMU's own Python QMP library (qmp.py
+    finds it); events are dropped, errors raise."""
 
     def __init__(self, path, timeout=30):
-        self.sock = connect_unix(path, timeout)
-        self.stream = self.sock.makefile("rw")
-        json.loads(self.stream.readline())
-        self.cmd("qmp_capabilities")
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                self.monitor = QEMUMonitorProtocol(path)
+                self.monitor.connect()
+                return
+            except Exception:       # not listening yet: QEMU is starting
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.05)
 
     def cmd(self, name, **args):
-        self.stream.write(json.dumps({"execute": name, "arguments": args}) +
-                          "\n")
-        self.stream.flush()
-        while True:
-            line = self.stream.readline()
-            if not line:
-                raise EOFError("QMP closed")
-            reply = json.loads(line)
-            if "error" in reply:
-                raise RuntimeError("%s: %s" % (name, reply["error"]["desc"]))
-            if "return" in reply:
-                return reply["return"]
+        return self.monitor.cmd(name, **args)
 
     def qom_get(self, path, prop):
         return self.cmd("qom-get", path=path, property=prop)
 
     def close(self):
-        self.sock.close()
+        try:
+            self.monitor.close()
+        except EOFError:            # QEMU quit first, as asked
+            pass
 
 
 def connect_unix(path, timeout):

@@ -6,8 +6,9 @@
 # which picks DART generation GEN (scripts/dart-gens.sh: DART_*), loads
 # the TAP helpers (scripts/tap.sh), builds or finds the kernel (Debian's
 # linux-source-SERIES with PAGE_KB pages and the patches in PATCH_DIR, or
-# $KERNEL_IMAGE) and the initramfs ($kernel, $initrd), and gives the test
-# an empty $work ($QEMU_DIR/$name unless set) with $log in it.
+# $KERNEL_IMAGE) and the initramfs (or $INITRD_IMAGE) ($kernel, $initrd),
+# and gives the test an empty $work ($QEMU_DIR/$name unless set) with $log
+# in it.
 #
 # $QEMU_BUILD (a build directory; build/qemu-build by default) names the
 # QEMU the tests run, and $TIMEOUT_SCALE (a whole number, 1 by default)
@@ -31,7 +32,7 @@ boot_test_setup() {
     kernel=${KERNEL_IMAGE:-$("$top/scripts/build-kernel.sh" "$series" \
                             "$page_kb" ${patches:+"$patches"})} ||
         { echo "not ok 1 - $name: kernel build"; exit 1; }
-    initrd=$("$top/scripts/build-initramfs.sh") ||
+    initrd=${INITRD_IMAGE:-$("$top/scripts/build-initramfs.sh")} ||
         { echo "not ok 1 - $name: initramfs build"; exit 1; }
     work=${work:-$top/$QEMU_DIR/$name}
     rm -rf "$work"
@@ -41,4 +42,13 @@ boot_test_setup() {
 
 scaled() {      # scaled N: N times $TIMEOUT_SCALE
     echo $(($1 * ${TIMEOUT_SCALE:-1}))
+}
+
+# check_guest_absent DESCRIPTION PATTERN [FILE]: no line of the guest's
+# console log (FILE, default $log) matches PATTERN, and the guest did
+# read a kernel log that was not empty ("CHECK dmesg-lines N", N > 0,
+# guest/init's dmesg_bad): without it, no "CHECK bad" or "CHECK fault"
+# line says nothing.
+check_guest_absent() {
+    check_absent "$1" "$2" "${3:-$log}" '^CHECK dmesg-lines [1-9]'
 }

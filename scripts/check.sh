@@ -2,9 +2,10 @@
 # Run the project's tests against the QEMU that QEMU_SERIES picks
 # (scripts/versions.sh; default 10.0, in build/). With arguments, only
 # those suites. Prints one "<suite>: N passed, N failed" line per suite and
-# a total; exits non-zero if anything failed. Suites: qtest, dtb, linux,
-# patches, docs, and boot (one Linux boot, $BOOT_TEST: part of linux; for
-# a second QEMU).
+# a total; exits non-zero if anything failed. Suites: selftest (the test
+# scripts' checks fail on missing input: scripts/tap-selftest.sh), qtest,
+# dtb, linux, patches, docs, and boot (one Linux boot, $BOOT_TEST: part of
+# linux; for a second QEMU).
 #
 # QEMU_BUILD=DIR tests the QEMU (and qtests) built in DIR instead of
 # $QEMU_DIR/qemu-build; each *_TESTS list below may be set, to empty to
@@ -17,12 +18,12 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 . "$top/scripts/versions.sh"
 build="$top/$QEMU_DIR"
 qemu_build=${QEMU_BUILD:-$build/qemu-build}
-suites=" ${*:-qtest dtb patches docs linux} "
+suites=" ${*:-selftest qtest dtb patches docs linux} "
 for s in $suites; do
     case $s in
-    qtest|dtb|patches|docs|linux|boot) ;;
-    *) echo "check: unknown suite '$s' (qtest, dtb, patches, docs, linux," \
-            "boot)" >&2; exit 2 ;;
+    selftest|qtest|dtb|patches|docs|linux|boot) ;;
+    *) echo "check: unknown suite '$s' (selftest, qtest, dtb, patches, docs," \
+            "linux, boot)" >&2; exit 2 ;;
     esac
 done
 want() { [[ $suites == *" $1 "* ]]; }
@@ -30,9 +31,12 @@ want() { [[ $suites == *" $1 "* ]]; }
     { echo "check: no $QEMU_DIR/qemu-system-aarch64; build it first" \
            "(make build QEMU_SERIES=$QEMU_SERIES)" >&2; exit 2; }
 # Kernel series (Debian linux-source-X.Y), page size (KiB) and, after a
-# second colon, the DART generation (scripts/linux-test.sh) to boot.
+# second colon, the DART generation (scripts/linux-test.sh) to boot;
+# ":patched" boots the project's patched kernel instead (upstream's
+# kernels show their STREAM_SELECT bug on t8103-usb4, the patched one
+# passes everything there).
 LINUX_TESTS=${LINUX_TESTS-"6.12:16 7.2:16 6.12:4
-    6.12:16:t8103-usb4 7.2:16:t8103-usb4
+    6.12:16:t8103-usb4 7.2:16:t8103-usb4 7.2:16:t8103-usb4:patched
     6.12:16:t6000 7.2:16:t6000 6.12:16:t8110 7.2:16:t8110
     6.12:16:t8110-va42 7.2:16:t8110-va42"}
 # Kernel series, locked-DART scenario and DART generation
@@ -49,8 +53,10 @@ TOOLS_TESTS=${TOOLS_TESTS-"7.2:busy-stuck 7.2:busy-reads 7.2:inject
 # Historical driver bugs the patched kernel brings back with
 # apple_dart.bug=NAME (guest/linux/bugs), each with the DART generation
 # it shows on (scripts/linux-bugs-test.sh; suite linux-bug-NAME[-GEN]).
-# pci-group waits for per-function streams in -M apple-virt,pcie-dart-streams
-# (SLOT.FN:STREAM): BUGS_TESTS=pci-group runs it.
+# pci-group (BUGS_TESTS=pci-group runs it) shows the bug, but its clean
+# run finds the two functions in separate groups after the rescan: not
+# in make check until that is understood (docs, "Bugs apple-virt
+# reproduces").
 BUGS_TESTS=${BUGS_TESTS-"error-streams:t8110 streams-enable sp-dis:t6000
     sp-dis:t8110 tbl-index stream-select:t8103-usb4 sid2group"}
 # Kernel series and DART generation of the whole-machine migration test
@@ -83,7 +89,9 @@ sanitizer_reports() {
             n > 0 { print "# " $0; n--; if (/^SUMMARY: /) n = 0 }' "$f" |
             head -n 400
         fail=$((fail + count))
-    done < <(find "$build" -path "$build/qemu-*" -prune -o \
+    done < <(echo "$build/test-$1.log"      # (however coarse the clock)
+             find "$build" -path "$build/qemu-*" -prune -o \
+                  -path "$build/test-$1.log" -prune -o \
                   -type f -newer "$build/.suite-start" -print)
 }
 
@@ -110,6 +118,12 @@ run_tap() {
     total_pass=$((total_pass + pass))
     total_fail=$((total_fail + fail))
 }
+
+# The test scripts' own test: their checks fail when what they check is
+# missing (a log never written, an empty list).
+if want selftest; then
+    run_tap selftest "$top/scripts/tap-selftest.sh"
+fi
 
 if want qtest; then
     # every tests/qtest/apple-dart*-test.c that scripts/build-qemu.sh built
@@ -152,9 +166,10 @@ if want boot && ! want linux; then
 fi
 if want linux; then
     for k in $LINUX_TESTS; do
-        IFS=: read -r series page gen <<< "$k"
-        run_tap "linux-$series-${page}k${gen:+-$gen}" \
-            "$top/scripts/linux-test.sh" "$series" "$page" ${gen:+"$gen"}
+        IFS=: read -r series page gen variant <<< "$k"
+        run_tap "linux-$series-${page}k${gen:+-$gen}${variant:+-$variant}" \
+            "$top/scripts/linux-test.sh" "$series" "$page" "${gen:-t8103}" \
+            ${variant:+"$variant"}
     done
     for k in $LOCKED_TESTS; do
         IFS=: read -r series scenario gen <<< "$k"

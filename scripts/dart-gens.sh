@@ -46,7 +46,8 @@ dart_layout() {
 # and
 #   DART_MACHINE     what it appends to "-M apple-virt"
 #   DART_IAS, DART_OAS  its input and output address sizes
-#   DART_STREAMS, DART_BYPASS  stream count and bypass support
+#   DART_STREAMS, DART_BYPASS  stream count (t8110s get the most PARAMS4
+#                    can say, 256) and bypass support
 #   DART_TRANSLATE   the TCR Linux writes for a translated stream, "0x%08x"
 #   DART_LOCKED      the lock register of a locked DART as Linux prints it
 # Returns 1 for an unknown generation.
@@ -57,9 +58,10 @@ dart_gen() {
     t8103-usb4) DART_MACHINE=,dart=t8103-usb4 DART_IAS=32 DART_OAS=36
                 DART_STREAMS=64 DART_BYPASS=0 ;;
     t6000)      DART_MACHINE=,dart=t6000 DART_IAS=32 DART_OAS=42 ;;
-    t8110)      DART_MACHINE=,dart=t8110 DART_IAS=36 DART_OAS=42 ;;
-    t8110-va42) DART_MACHINE=,dart=t8110,dart-va-bits=42
-                DART_IAS=42 DART_OAS=42 ;;
+    t8110)      DART_MACHINE=,dart=t8110,dart-num-streams=256
+                DART_IAS=36 DART_OAS=42 DART_STREAMS=256 ;;
+    t8110-va42) DART_MACHINE=,dart=t8110,dart-va-bits=42,dart-num-streams=256
+                DART_IAS=42 DART_OAS=42 DART_STREAMS=256 ;;
     *) return 1 ;;
     esac
     dart_layout "$1"
@@ -68,4 +70,26 @@ dart_gen() {
     [ "$DART_IAS" -le 36 ] || DART_TRANSLATE=$((DART_TRANSLATE | DART_TCR_FOUR_LEVEL))
     DART_TRANSLATE=$(printf '0x%08x' "$DART_TRANSLATE")
     DART_LOCKED=$(printf '%08x' "$DART_LOCK_BIT")
+}
+
+# dart_disk_streams: where the Linux boot tests put their disks, after
+# dart_gen: on the DART's lowest stream, a middle one and its highest,
+# so that bitmaps of several words, per-stream TLB commands and error
+# bits all get used. Sets
+#   DART_DISK_STREAMS  "LOW MID HIGH", the streams of root-bus slots 4, 5
+#                      and 6 (a slot whose own stream that is swaps with it)
+#   DART_DISK_MACHINE  the options that say so, to append to
+#                      "-M apple-virt$DART_MACHINE"; the XHCI goes on the
+#                      USB DART's highest stream
+dart_disk_streams() {
+    DART_DISK_STREAMS="0 $((DART_STREAMS / 2)) $((DART_STREAMS - 1))"
+    map= slot=4
+    for sid in $DART_DISK_STREAMS; do
+        map="$map+$slot:$sid"
+        if [ "$sid" -lt 16 ] && [ "$sid" -ne "$slot" ]; then
+            map="$map+$sid:$slot"
+        fi
+        slot=$((slot + 1))
+    done
+    DART_DISK_MACHINE=",pcie-dart-streams=${map#+},usb-dart-stream=$((DART_STREAMS - 1))"
 }

@@ -12,7 +12,7 @@ set -uo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 . "$top/scripts/versions.sh"       # QEMU_SERIES: which QEMU
 qemu="${QEMU_BUILD:-$top/$QEMU_DIR/qemu-build}/qemu-system-aarch64"
-work="$top/build/dtb-test"
+work=${work:-$top/build/dtb-test}
 rm -rf "$work"
 mkdir -p "$work"
 
@@ -54,15 +54,51 @@ for opts in "$@"; do
     result $? "$m: /chosen/framebuffer is a simple-framebuffer on the same memory"
     # what firmware preset is in the registers, as m1n1 leaves it: the
     # DT has no node of its own for it (dt-schema's /chosen allows none)
-    ! grep -q 'dart-presets' "$dts"
-    result $? "$m: no /chosen/dart-presets"
+    check_absent "$m: no /chosen/dart-presets" 'dart-presets' "$dts" 'chosen {'
     # memory-region only where the client's binding has it
-    grep -B12 'compatible = "\(generic-xhci\|pci-host-ecam-generic\)"' "$dts" |
-        grep -q 'memory-region'
-    result $(( $? == 0 )) "$m: the PCIe host and XHCI have no memory-region"
+    # (both there, and the 12 lines before their compatible have none)
+    grep -q 'compatible = "generic-xhci"' "$dts" &&
+        grep -q 'compatible = "pci-host-ecam-generic"' "$dts" &&
+        grep -B12 'compatible = "\(generic-xhci\|pci-host-ecam-generic\)"' "$dts" |
+        absent 'memory-region' - > /dev/null
+    result $? "$m: the PCIe host and XHCI have no memory-region"
     bad=$(awk '/reserved-memory {/,/^\t};/' "$dts" | grep -c '@[0-9a-f]* {')
     nomap=$(awk '/reserved-memory {/,/^\t};/' "$dts" | grep -c 'no-map;')
     result $(( bad == 0 || bad != nomap )) \
         "$m: $bad reserved-memory regions, all no-map"
 done
+
+# Streams moved by options: iommu-map and iommus follow. RID 00:SS.0 is
+# SS << 3; t8103-usb4 DARTs have 64 streams.
+m="apple-virt,dart=t8103-usb4,pcie-dart-streams=4:0+0:4+5:32+6:63,usb-dart-stream=63"
+dtb="$work/streams.dtb"
+"$qemu" -M "$m,dumpdtb=$dtb" -display none > "$work/streams.qemu.log" 2>&1
+result $? "$m: dumpdtb"
+dtc -I dtb -O dts -o "$work/streams.dts" "$dtb" 2> /dev/null
+map=$(grep 'iommu-map = ' "$work/streams.dts")
+found=0
+for entry in "0x00 0x[0-9a-f]* 0x04 0x01" "0x20 0x[0-9a-f]* 0x00 0x01" \
+             "0x28 0x[0-9a-f]* 0x20 0x01" "0x30 0x[0-9a-f]* 0x3f 0x01" \
+             "0x18 0x[0-9a-f]* 0x03 0x01"; do
+    grep -q "$entry" <<< "$map" && found=$((found + 1))
+done
+result $(( found != 5 )) "$m: iommu-map puts slots 0, 4, 5, 6 on streams 4, 0, 32, 63 (and slot 3 on its own)"
+[ "$(sed 's/.*<//; s/>.*//' <<< "$map" | wc -w)" -eq $((16 * 4)) ]
+result $? "$m: still one iommu-map entry for each of the 16 slots"
+grep -A8 'usb@9200000' "$work/streams.dts" | grep -q 'iommus = <0x[0-9a-f]* 0x3f>'
+result $? "$m: the XHCI names its stream 63 with iommus"
+
+# One function on a stream of its own: an entry per function, the mask
+# keeps the function; slot 5, whose stream 5 went to 4.1, has none.
+m="apple-virt,pcie-dart-streams=4.1:5"
+dtb="$work/functions.dtb"
+"$qemu" -M "$m,dumpdtb=$dtb" -display none > "$work/functions.qemu.log" 2>&1
+result $? "$m: dumpdtb"
+dtc -I dtb -O dts -o "$work/functions.dts" "$dtb" 2> /dev/null
+map=$(grep 'iommu-map = ' "$work/functions.dts")
+grep -q 'iommu-map-mask = <0xffff>' "$work/functions.dts" &&
+    grep -q '0x20 0x[0-9a-f]* 0x04 0x01 0x21 0x[0-9a-f]* 0x05 0x01 0x22 0x[0-9a-f]* 0x04 0x01' <<< "$map" &&
+    ! grep -q '0x28 0x[0-9a-f]* 0x05 0x01' <<< "$map" &&
+    [ "$(sed 's/.*<//; s/>.*//' <<< "$map" | wc -w)" -eq $(((16 - 1) * 8 * 4)) ]
+result $? "$m: 4.1 on stream 5, 4.0 and 4.2 on 4, slot 5 in no entry, mask 0xffff"
 tap_status

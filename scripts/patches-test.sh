@@ -15,6 +15,12 @@
 #                             scripts/build-qemu.sh does, and run the
 #                             qtests against the result (make
 #                             check-patches)
+#   patches-test.sh series DIR
+#                             only the checks of the written series (its
+#                             patches, cover letter and identity) on the
+#                             series in DIR: scripts/tap-selftest.sh
+#                             shows that they fail on a missing or empty
+#                             one
 #
 # Works in build/patches-test. The series is signed off by a test
 # identity, whatever the user's.
@@ -27,16 +33,46 @@ name=patches
 mode=${1:-}
 case "$mode" in
     ""|build) ;;
-    *) echo "patches-test: unknown argument '$mode' (expected nothing or 'build')" >&2; exit 2 ;;
+    series) [ $# -eq 2 ] || { echo "patches-test: series DIR" >&2; exit 2; } ;;
+    *) echo "patches-test: unknown argument '$mode' (expected nothing, 'build' or 'series DIR')" >&2; exit 2 ;;
 esac
-work="$top/build/patches-test"
-mkdir -p "$work"
 export GIT_CONFIG_NOSYSTEM=1 GIT_CONFIG_GLOBAL=/dev/null
 . "$top/scripts/git-no-auto-gc.sh"
 export GIT_AUTHOR_NAME="apple-dart patches test"
 export GIT_AUTHOR_EMAIL="patches-test@example.invalid"
 export GIT_COMMITTER_NAME="$GIT_AUTHOR_NAME" GIT_COMMITTER_EMAIL="$GIT_AUTHOR_EMAIL"
 ident="$GIT_AUTHOR_NAME <$GIT_AUTHOR_EMAIL>"
+n_steps=$(find "$top/patches/series" -name '[0-9]*' | wc -l)
+
+# series_checks DIR: the series in DIR has a cover letter and a patch
+# per step, from and signed off by $ident; sets $patches
+from_ident() {
+    if ! grep -qxF "Signed-off-by: $ident" "$1" ||
+       ! grep -qF "From: $GIT_AUTHOR_NAME" "$1"; then
+        echo "# $(basename "$1") is not from and signed off by $ident"
+        return 1
+    fi
+}
+series_checks() {
+    local series=$1
+    patches=()
+    [ -d "$series" ] &&
+        mapfile -t patches < <(find "$series" -name '*.patch' ! -name '0000-cover-letter.patch' | sort)
+    [ -f "$series/0000-cover-letter.patch" ] && [ ${#patches[@]} -eq "$n_steps" ]
+    result $? "a cover letter and $n_steps patches (one per step of patches/series)"
+    check_absent "the cover letter has its subject and text" \
+        '\*\*\* \(SUBJECT\|BLURB\) HERE \*\*\*' "$series/0000-cover-letter.patch" '^Subject: '
+    check_each "every patch is from and signed off by the identity" \
+        from_ident "${patches[@]}"
+}
+if [ "$mode" = series ]; then
+    series_checks "$2"
+    tap_status
+    exit
+fi
+
+work="$top/build/patches-test"
+mkdir -p "$work"
 
 pristine=$("$top/scripts/fetch-qemu.sh") || exit 1
 base="$CACHE_DIR/qemu-git/$(basename "$pristine").git"
@@ -54,7 +90,7 @@ inputs=$(cd "$top" && {
 } | sha256sum | cut -c1-16)
 stamp="$work/stamp"
 if [ -z "$mode" ] && [ -f "$stamp" ] && [ "$(head -n1 "$stamp")" = "$inputs" ] &&
-   ! grep -q '^not ok' "$stamp"; then
+   grep -q '^ok' "$stamp" && ! grep -q '^not ok' "$stamp"; then
     echo "# inputs unchanged since the run of $(date -r "$stamp" -u '+%F %T UTC'): its results"
     tail -n +2 "$stamp"
     exit 0
@@ -62,26 +98,12 @@ fi
 
 series="$work/series"
 log="$work/log"
-n_steps=$(find "$top/patches/series" -name '[0-9]*' | wc -l)
 
 main() {
     # --- the series -------------------------------------------------------
     "$top/scripts/make-patches.sh" "$series" > "$log" 2>&1
     result $? "make-patches.sh writes the series"
-    mapfile -t patches < <(find "$series" -name '*.patch' ! -name '0000-cover-letter.patch' | sort)
-    [ -f "$series/0000-cover-letter.patch" ] && [ ${#patches[@]} -eq "$n_steps" ]
-    result $? "a cover letter and $n_steps patches (one per step of patches/series)"
-    ! grep -q '\*\*\* \(SUBJECT\|BLURB\) HERE \*\*\*' "$series/0000-cover-letter.patch"
-    result $? "the cover letter has its subject and text"
-    local p bad=0
-    for p in "${patches[@]}"; do
-        if ! grep -qxF "Signed-off-by: $ident" "$p" ||
-           ! grep -qF "From: $GIT_AUTHOR_NAME" "$p"; then
-            echo "# $(basename "$p") is not from and signed off by $ident"
-            bad=1
-        fi
-    done
-    result $bad "every patch is from and signed off by the identity"
+    series_checks "$series"
 
     # --- git am onto a fresh tree ----------------------------------------
     local tree="$work/qemu-src"
@@ -93,7 +115,8 @@ main() {
         rm -rf "$tree"
         git clone -q --shared "$base" "$tree" && git -C "$tree" checkout -q --detach base
     fi > "$log" 2>&1
-    git -C "$tree" am -q "${patches[@]}" >> "$log" 2>&1
+    # (with no patch, git am would read standard input)
+    [ ${#patches[@]} -gt 0 ] && git -C "$tree" am -q "${patches[@]}" < /dev/null >> "$log" 2>&1
     local rc=$?
     result $rc "git am applies the series to QEMU $(basename "$pristine")"
     if [ $rc -ne 0 ]; then
@@ -159,14 +182,15 @@ main() {
     [ ${#unexpected[@]} -eq 0 ]
     result $? "the applied tree is build/qemu-src but for MAINTAINERS and patches/series/exclude"
     for x in "${unexpected[@]}"; do echo "# ${x//$top\//}"; done
-    bad=0
-    for x in $excludes; do
-        if [ ! -e "$built/$x" ] || [ -e "$tree/$x" ]; then
-            echo "# excluded $x: not in the build tree, or in the series"
-            bad=1
+    excluded_ok() {
+        if [ ! -e "$built/$1" ] || [ -e "$tree/$1" ]; then
+            echo "# excluded $1: not in the build tree, or in the series"
+            return 1
         fi
-    done
-    result $bad "the excluded files are built with but not in the series"
+    }
+    # shellcheck disable=SC2086 # one word per file
+    check_each "the excluded files are built with but not in the series" \
+        excluded_ok $excludes
 
     # --- MAINTAINERS -----------------------------------------------------
     git -C "$tree" diff base HEAD -- MAINTAINERS > "$log"

@@ -209,6 +209,11 @@ static bool av_fw_build_dart(AppleVirtFirmware *fw, AppleVirtFwDart *d,
     g_string_append_printf(d->log, "%s: preset %s, %slocked", cfg->name,
                            apple_virt_fw_preset_lookup.array[cfg->preset],
                            cfg->lock ? "" : "not ");
+    for (unsigned sid = 0; sid < APPLE_DART_MAX_STREAMS; sid++) {
+        if (test_bit32(sid, cfg->disabled)) {
+            g_string_append_printf(d->log, ", stream %u disabled", sid);
+        }
+    }
     if (cfg->streams & ~av_fw_streams(d)) {
         error_setg(errp, "apple-virt: %s-preset-streams=0x%" PRIx64 ": %s"
                    " has only streams 0x%" PRIx64, cfg->option, cfg->streams,
@@ -356,12 +361,34 @@ static void av_fw_write(AppleVirtFwDart *d, hwaddr offset, uint32_t val)
                          MEMTXATTRS_UNSPECIFIED, NULL);
 }
 
+/*
+ * Leave the streams of @d->cfg->disabled off, as Apple's firmware left
+ * some of the audio DART's (Linux's "Initialize DART_STREAMS_ENABLE").
+ */
+static void av_fw_disable_streams(AppleVirtFwDart *d)
+{
+    const AppleDARTRegMap *r = d->geo->gen->regs;
+
+    for (unsigned w = 0; w < r->streams_enable_words; w++) {
+        uint32_t off = d->cfg->disabled[w];
+
+        if (r->streams_disable) {
+            if (off) {
+                av_fw_write(d, r->streams_disable + 4 * w, off);
+            }
+        } else {
+            av_fw_write(d, r->streams_enable + 4 * w, ~off);
+        }
+    }
+}
+
 void apple_virt_fw_reset(AppleVirtFirmware *fw)
 {
     for (unsigned i = 0; i < fw->num_darts; i++) {
         AppleVirtFwDart *d = &fw->darts[i];
         const AppleDARTGeometry *geo = d->geo;
 
+        av_fw_disable_streams(d);
         if (d->cfg->preset == AV_PRESET_NONE) {
             continue;
         }

@@ -43,6 +43,8 @@ typedef struct AppleVirtFwDartConfig {
     AppleDARTState *dart;
     hwaddr base;                    /* where its registers are */
     uint64_t streams;               /* the streams firmware sets up */
+    /* the streams it leaves disabled in STREAMS_ENABLE, whatever preset */
+    uint32_t disabled[APPLE_DART_STREAM_WORDS];
     AppleVirtFwPreset preset;
     bool lock;
     const char *node;               /* DT path of the DART */
@@ -107,7 +109,8 @@ hwaddr apple_virt_fw_framebuffer(AppleVirtFirmware *fw);
 
 /*
  * At every machine reset, after devices reset and memory is restored:
- * program TTBRs and TCRs, then lock, as m1n1 leaves the hardware.
+ * disable streams, program TTBRs and TCRs, then lock, as m1n1 leaves the
+ * hardware.
  */
 void apple_virt_fw_reset(AppleVirtFirmware *fw);
 

@@ -11,7 +11,8 @@
  * and the console is a PL011, so that a generic arm64 kernel boots; the
  * PCIe host is QEMU's generic ECAM host at the same addresses as on the
  * "virt" machine. Every device on the root bus in slot S < 16 reaches
- * memory through stream S of the PCIe DART. A platform XHCI controller,
+ * memory through stream S of the PCIe DART, or the stream that the
+ * "pcie-dart-streams" option gives its slot. A platform XHCI controller,
  * like M1's USB controllers, sits behind a DART of its own and is tied to
  * it with "iommus" in the devicetree, and a display engine scans the boot
  * framebuffer out through a display DART. The machine also plays the
@@ -19,6 +20,7 @@
  */
 
 #include "qemu/osdep.h"
+#include "qemu/cutils.h"
 #include "qemu/error-report.h"
 #include "qemu/units.h"
 #include "qapi/error.h"
@@ -106,9 +108,13 @@ enum {
 /* ... and leave room for a kernel beside the firmware's carve-out. */
 #define AV_RAM_MIN      (128 * MiB)
 
+/* Root-bus slots S < 16 are stream S unless "pcie-dart-streams" says */
 #define AV_PCIE_DART_SLOTS 16
 
-/* The XHCI's stream on its DART; M1's USB DARTs also use more than 0. */
+/*
+ * The XHCI's stream on its DART unless "usb-dart-stream" says; M1's USB
+ * DARTs also use more than 0.
+ */
 #define AV_XHCI_SID     1
 /* The display engine's stream on the display DART */
 #define AV_DISP_SID     0
@@ -127,7 +133,10 @@ typedef enum AppleVirtDartId {
 typedef struct AppleVirtFwSettings {
     int preset;                     /* AppleVirtFwPreset */
     bool lock;
-    uint64_t streams;               /* "<dart>-preset-streams" */
+    uint64_t streams;               /* "<dart>-preset-streams", ... */
+    bool streams_set;               /* ... if given */
+    char *disabled_streams;         /* "<dart>-disabled-streams", as given */
+    uint32_t disabled[APPLE_DART_STREAM_WORDS];     /* ... as a bitmap */
 } AppleVirtFwSettings;
 
 struct AppleVirtMachineState {
@@ -141,7 +150,14 @@ struct AppleVirtMachineState {
     AppleVirtFirmware fw;
     int dart_gen;                   /* AppleVirtDartGen */
     uint32_t dart_va_bits;
+    uint32_t dart_num_streams;
+    /* each root-bus device's (devfn's) stream on the PCIe DART, or -1 */
+    int pcie_stream[PCI_DEVFN_MAX];
+    bool pcie_stream_per_function;  /* some function differs from its slot */
+    char *pcie_dart_streams;        /* the option, as given */
+    uint32_t xhci_stream;
     bool dart_check_stale_tlb;
+    bool dart_check_pte;
     PCIBus *pci_bus;
     int fdt_size;
     uint32_t gic_phandle;
@@ -270,21 +286,22 @@ static const char *const av_dart_gen_types[] = {
     [AV_DART_GEN_T8110] = TYPE_APPLE_DART_T8110,
 };
 
-/* Only T8110 DARTs come in several VA widths */
-#define AV_DART_GEN_HAS_VA_BITS(gen)    ((gen) == AV_DART_GEN_T8110)
+/* Only T8110 DARTs come in several VA widths and stream counts */
+#define AV_DART_GEN_CONFIGURABLE(gen)   ((gen) == AV_DART_GEN_T8110)
 
 /*
- * Root-bus slot S < 16 is stream S of the PCIe DART; anything else (no
- * such device exists on this machine unless a user adds bridges) goes
- * straight to memory and is not described in the devicetree's iommu-map.
+ * A root-bus device with a stream (pcie_stream[]) reaches memory
+ * through that stream of the PCIe DART; anything else (a slot without
+ * one, or a device behind a bridge a user added) goes straight to memory
+ * and is not described in the devicetree's iommu-map.
  */
 static AddressSpace *av_pci_dma_as(PCIBus *bus, void *opaque, int devfn)
 {
     AppleVirtMachineState *avms = opaque;
+    int sid = avms->pcie_stream[devfn];
 
-    if (pci_bus_is_root(bus) && PCI_SLOT(devfn) < AV_PCIE_DART_SLOTS) {
-        return apple_dart_stream_as(avms->darts[AV_DART_ID_PCIE],
-                                    PCI_SLOT(devfn));
+    if (pci_bus_is_root(bus) && sid >= 0) {
+        return apple_dart_stream_as(avms->darts[AV_DART_ID_PCIE], sid);
     }
     return &address_space_memory;
 }
@@ -375,7 +392,8 @@ static void av_create_xhci(AppleVirtMachineState *avms, AppleDARTState *dart)
     object_property_add_child(OBJECT(avms), "xhci", OBJECT(dev));
     qdev_prop_set_uint32(dev, "intrs", 1);
     object_property_set_link(OBJECT(dev), "dma",
-                             OBJECT(apple_dart_stream_mr(dart, AV_XHCI_SID)),
+                             OBJECT(apple_dart_stream_mr(dart,
+                                                         avms->xhci_stream)),
                              &error_abort);
     sysbus_realize_and_unref(SYS_BUS_DEVICE(dev), &error_fatal);
     sysbus_mmio_map(SYS_BUS_DEVICE(dev), 0, apple_virt_memmap[AV_XHCI].base);
@@ -525,8 +543,11 @@ static void av_fdt_pcie(AppleVirtMachineState *avms, void *fdt,
     const MemMapEntry *pio = &apple_virt_memmap[AV_PCIE_PIO];
     const MemMapEntry *ecam = &apple_virt_memmap[AV_PCIE_ECAM];
     uint32_t irq_map[4 * PCI_NUM_PINS * 10];
-    uint32_t iommu_map[AV_PCIE_DART_SLOTS * 4];
+    uint32_t iommu_map[PCI_DEVFN_MAX * 4];
+    /* one entry a slot, unless some function has a stream of its own */
+    int step = avms->pcie_stream_per_function ? 1 : PCI_FUNC_MAX;
     uint32_t *p = irq_map;
+    unsigned n = 0;
 
     qemu_fdt_add_subnode(fdt, node);
     qemu_fdt_setprop_string(fdt, node, "compatible", "pci-host-ecam-generic");
@@ -567,15 +588,23 @@ static void av_fdt_pcie(AppleVirtMachineState *avms, void *fdt,
     qemu_fdt_setprop_cells(fdt, node, "interrupt-map-mask",
                            PCI_DEVFN(3, 0) << 8, 0, 0, 7);
 
-    /* RID 00:SS.F -> stream SS, for the 16 slots of the root bus. */
-    for (int slot = 0; slot < AV_PCIE_DART_SLOTS; slot++) {
-        iommu_map[slot * 4 + 0] = cpu_to_be32(PCI_DEVFN(slot, 0));
-        iommu_map[slot * 4 + 1] = cpu_to_be32(dart_phandle);
-        iommu_map[slot * 4 + 2] = cpu_to_be32(slot);
-        iommu_map[slot * 4 + 3] = cpu_to_be32(1);
+    /*
+     * RID 00:SS.F -> its stream. Where every function has its slot's,
+     * the mask drops the function and one entry a slot does.
+     */
+    for (int devfn = 0; devfn < PCI_DEVFN_MAX; devfn += step) {
+        if (avms->pcie_stream[devfn] < 0) {
+            continue;
+        }
+        iommu_map[n++] = cpu_to_be32(devfn);
+        iommu_map[n++] = cpu_to_be32(dart_phandle);
+        iommu_map[n++] = cpu_to_be32(avms->pcie_stream[devfn]);
+        iommu_map[n++] = cpu_to_be32(1);
     }
-    qemu_fdt_setprop(fdt, node, "iommu-map", iommu_map, sizeof(iommu_map));
-    qemu_fdt_setprop_cell(fdt, node, "iommu-map-mask", 0xfff8);
+    qemu_fdt_setprop(fdt, node, "iommu-map", iommu_map,
+                     n * sizeof(iommu_map[0]));
+    qemu_fdt_setprop_cell(fdt, node, "iommu-map-mask",
+                          step == 1 ? 0xffff : 0xfff8);
 }
 
 static void av_fdt_xhci(AppleVirtMachineState *avms, void *fdt,
@@ -586,7 +615,8 @@ static void av_fdt_xhci(AppleVirtMachineState *avms, void *fdt,
     av_fdt_reg(fdt, node, AV_XHCI);
     av_fdt_spi(fdt, node, AV_IRQ_XHCI);
     qemu_fdt_setprop(fdt, node, "dma-coherent", NULL, 0);
-    qemu_fdt_setprop_cells(fdt, node, "iommus", dart_phandle, AV_XHCI_SID);
+    qemu_fdt_setprop_cells(fdt, node, "iommus", dart_phandle,
+                           avms->xhci_stream);
 }
 
 static void av_fdt_display(AppleVirtMachineState *avms, void *fdt,
@@ -630,6 +660,31 @@ static const AppleVirtFwRegion av_disp_fw_regions[] = {
     },
 };
 
+static uint64_t av_pcie_streams(AppleVirtMachineState *avms)
+{
+    uint64_t streams = 0;
+
+    for (int devfn = 0; devfn < PCI_DEVFN_MAX; devfn++) {
+        int sid = avms->pcie_stream[devfn];
+
+        if (sid >= 0 && sid < AV_FW_MAX_STREAMS) {
+            streams |= BIT_ULL(sid);
+        }
+    }
+    return streams;
+}
+
+static uint64_t av_xhci_streams(AppleVirtMachineState *avms)
+{
+    return avms->xhci_stream < AV_FW_MAX_STREAMS ?
+           BIT_ULL(avms->xhci_stream) : 0;
+}
+
+static uint64_t av_disp_streams(AppleVirtMachineState *avms)
+{
+    return BIT_ULL(AV_DISP_SID);
+}
+
 /*
  * Everything about one DART of the machine, in one place: to add a
  * DART, add an entry here (and its id to AppleVirtDartId).
@@ -642,7 +697,8 @@ typedef struct AppleVirtDart {
     const char *what;               /* for the options' descriptions */
     AppleVirtFwPreset preset;       /* what firmware does by default */
     bool locked;
-    uint64_t streams;               /* the streams firmware sets up */
+    /* its client's streams below 64, which firmware presets by default */
+    uint64_t (*client_streams)(AppleVirtMachineState *avms);
     const AppleVirtFwRegion *fw_regions;
     bool client_memory_region;      /* its binding has memory-region */
     unsigned num_fw_regions;
@@ -659,7 +715,7 @@ static const AppleVirtDart av_darts[AV_NUM_DARTS] = {
         .name = "dart-pcie", .map = AV_DART_PCIE, .spi = AV_IRQ_DART_PCIE,
         .option = "pcie-dart", .what = "the PCIe DART",
         .preset = AV_PRESET_NONE, .locked = false,
-        .streams = MAKE_64BIT_MASK(0, AV_PCIE_DART_SLOTS),
+        .client_streams = av_pcie_streams,
         .fw_regions = av_pcie_fw_regions,
         .num_fw_regions = ARRAY_SIZE(av_pcie_fw_regions),
         .client_node = "pcie", .client_map = AV_PCIE_MMIO,
@@ -669,7 +725,7 @@ static const AppleVirtDart av_darts[AV_NUM_DARTS] = {
         .name = "dart-usb", .map = AV_DART_USB, .spi = AV_IRQ_DART_USB,
         .option = "usb-dart", .what = "the USB DART",
         .preset = AV_PRESET_NONE, .locked = false,
-        .streams = BIT_ULL(AV_XHCI_SID),
+        .client_streams = av_xhci_streams,
         .fw_regions = av_usb_fw_regions,
         .num_fw_regions = ARRAY_SIZE(av_usb_fw_regions),
         .client_node = "usb", .client_map = AV_XHCI,
@@ -680,7 +736,7 @@ static const AppleVirtDart av_darts[AV_NUM_DARTS] = {
         .name = "dart-disp", .map = AV_DART_DISP, .spi = AV_IRQ_DART_DISP,
         .option = "disp-dart", .what = "the display DART",
         .preset = AV_PRESET_MAPPED, .locked = true,
-        .streams = BIT_ULL(AV_DISP_SID),
+        .client_streams = av_disp_streams,
         .fw_regions = av_disp_fw_regions,
         .num_fw_regions = ARRAY_SIZE(av_disp_fw_regions),
         .client_memory_region = true,
@@ -697,6 +753,50 @@ static char *av_dart_client_path(const AppleVirtDart *d)
     return av_fdt_node(d->client_node, d->client_map);
 }
 
+/*
+ * The stream options against the streams @dart has: "pcie-dart-streams"
+ * for the PCIe DART, "usb-dart-stream" for the USB DART, and
+ * "<dart>-disabled-streams" for each.
+ */
+static void av_check_streams(AppleVirtMachineState *avms, AppleVirtDartId id,
+                             AppleDARTState *dart)
+{
+    const AppleDARTGeometry *geo = apple_dart_geometry(dart);
+    const AppleVirtDart *d = &av_darts[id];
+    const uint32_t *disabled = avms->fw_settings[id].disabled;
+    unsigned n = geo->num_streams;
+    unsigned words = geo->gen->regs->streams_enable_words;
+
+    if (id == AV_DART_ID_PCIE) {
+        for (int devfn = 0; devfn < PCI_DEVFN_MAX; devfn++) {
+            int sid = avms->pcie_stream[devfn];
+
+            if (sid >= (int)n) {
+                error_report("apple-virt: pcie-dart-streams: %d.%d on"
+                             " stream %d, but %s DARTs have streams 0 to %u",
+                             PCI_SLOT(devfn), PCI_FUNC(devfn), sid,
+                             av_dart_gen_names[avms->dart_gen], n - 1);
+                exit(1);
+            }
+        }
+    }
+    if (id == AV_DART_ID_USB && avms->xhci_stream >= n) {
+        error_report("apple-virt: usb-dart-stream=%u, but %s DARTs have"
+                     " streams 0 to %u", avms->xhci_stream,
+                     av_dart_gen_names[avms->dart_gen], n - 1);
+        exit(1);
+    }
+    for (unsigned sid = 0; sid < APPLE_DART_MAX_STREAMS; sid++) {
+        if (test_bit32(sid, disabled) && (sid >= n || sid >= 32 * words)) {
+            error_report("apple-virt: %s-disabled-streams: stream %u, but"
+                         " firmware can disable streams 0 to %u of %s DARTs",
+                         d->option, sid, MIN(n, 32 * words) - 1,
+                         av_dart_gen_names[avms->dart_gen]);
+            exit(1);
+        }
+    }
+}
+
 /* Every DART, each followed by the device it fronts */
 static void av_create_darts(AppleVirtMachineState *avms)
 {
@@ -707,14 +807,21 @@ static void av_create_darts(AppleVirtMachineState *avms)
         if (avms->dart_va_bits) {
             qdev_prop_set_uint32(dev, "va-bits", avms->dart_va_bits);
         }
+        if (avms->dart_num_streams) {
+            qdev_prop_set_uint32(dev, "num-streams", avms->dart_num_streams);
+        }
         if (avms->dart_check_stale_tlb) {
             qdev_prop_set_bit(dev, "check-stale-tlb", true);
+        }
+        if (avms->dart_check_pte) {
+            qdev_prop_set_bit(dev, "check-pte-format", true);
         }
         object_property_add_child(OBJECT(avms), d->name, OBJECT(dev));
         sysbus_realize_and_unref(SYS_BUS_DEVICE(dev), &error_fatal);
         sysbus_mmio_map(SYS_BUS_DEVICE(dev), 0, apple_virt_memmap[d->map].base);
         sysbus_connect_irq(SYS_BUS_DEVICE(dev), 0, av_spi(avms, d->spi));
         avms->darts[i] = APPLE_DART(dev);
+        av_check_streams(avms, i, avms->darts[i]);
         d->create_client(avms, avms->darts[i]);
     }
 }
@@ -763,13 +870,15 @@ static void av_firmware_init(AppleVirtMachineState *avms)
 
     for (unsigned i = 0; i < AV_NUM_DARTS; i++) {
         const AppleVirtDart *d = &av_darts[i];
+        const AppleVirtFwSettings *set = &avms->fw_settings[i];
 
         avms->fw_cfg[i] = (AppleVirtFwDartConfig) {
             .name = d->name,
             .option = d->option,
             .dart = avms->darts[i],
             .base = apple_virt_memmap[d->map].base,
-            .streams = avms->fw_settings[i].streams,
+            .streams = set->streams_set ? set->streams :
+                       d->client_streams(avms),
             .preset = avms->fw_settings[i].preset,
             .lock = avms->fw_settings[i].lock,
             .node = av_fdt_node("iommu", d->map),
@@ -778,6 +887,8 @@ static void av_firmware_init(AppleVirtMachineState *avms)
             .num_regions = d->num_fw_regions,
             .client_memory_region = d->client_memory_region,
         };
+        memcpy(avms->fw_cfg[i].disabled, set->disabled,
+               sizeof(set->disabled));
     }
     if (!apple_virt_fw_build(&avms->fw, avms->fw_cfg, AV_NUM_DARTS,
                              apple_virt_memmap[AV_MEM].base + ms->ram_size,
@@ -849,13 +960,202 @@ static void av_set_locked(Object *obj, Visitor *v, const char *name,
 static void av_get_preset_streams(Object *obj, Visitor *v, const char *name,
                                   void *opaque, Error **errp)
 {
-    visit_type_uint64(v, name, &av_fw_settings(obj, opaque)->streams, errp);
+    const AppleVirtDart *d = opaque;
+    AppleVirtFwSettings *set = av_fw_settings(obj, opaque);
+    uint64_t streams = set->streams_set ? set->streams :
+                       d->client_streams(APPLE_VIRT_MACHINE(obj));
+
+    visit_type_uint64(v, name, &streams, errp);
 }
 
 static void av_set_preset_streams(Object *obj, Visitor *v, const char *name,
                                   void *opaque, Error **errp)
 {
-    visit_type_uint64(v, name, &av_fw_settings(obj, opaque)->streams, errp);
+    AppleVirtFwSettings *set = av_fw_settings(obj, opaque);
+
+    if (visit_type_uint64(v, name, &set->streams, errp)) {
+        set->streams_set = true;
+    }
+}
+
+/*
+ * A stream list, "N+N+..." ("<dart>-disabled-streams"; "+" since ","
+ * separates the machine's options): each number below
+ * APPLE_DART_MAX_STREAMS goes to @add. Returns false with @errp set.
+ */
+static bool av_parse_stream_list(const char *name, const char *value,
+                                 void (*add)(void *ctx, unsigned sid),
+                                 void *ctx, Error **errp)
+{
+    g_auto(GStrv) items = g_strsplit(value, "+", -1);
+
+    for (char **it = items; *it; it++) {
+        uint64_t sid;
+
+        if (qemu_strtou64(*it, NULL, 0, &sid) ||
+            sid >= APPLE_DART_MAX_STREAMS) {
+            error_setg(errp, "%s=%s: '%s' is not a stream of 0 to %u"
+                       " (STREAM[+STREAM...])", name, value, *it,
+                       APPLE_DART_MAX_STREAMS - 1);
+            return false;
+        }
+        add(ctx, sid);
+    }
+    return true;
+}
+
+static void av_disable_stream(void *ctx, unsigned sid)
+{
+    set_bit32(sid, ctx);
+}
+
+static void av_get_disabled(Object *obj, Visitor *v, const char *name,
+                            void *opaque, Error **errp)
+{
+    char *value = g_strdup(av_fw_settings(obj, opaque)->disabled_streams ?:
+                           "");
+
+    visit_type_str(v, name, &value, errp);
+    g_free(value);
+}
+
+static void av_set_disabled(Object *obj, Visitor *v, const char *name,
+                            void *opaque, Error **errp)
+{
+    AppleVirtFwSettings *set = av_fw_settings(obj, opaque);
+    uint32_t disabled[APPLE_DART_STREAM_WORDS] = { 0 };
+    g_autofree char *value = NULL;
+
+    if (!visit_type_str(v, name, &value, errp)) {
+        return;
+    }
+    if (*value && !av_parse_stream_list(name, value, av_disable_stream,
+                                        disabled, errp)) {
+        return;
+    }
+    memcpy(set->disabled, disabled, sizeof(disabled));
+    g_free(set->disabled_streams);
+    set->disabled_streams = g_steal_pointer(&value);
+}
+
+static char *av_get_pcie_dart_streams(Object *obj, Error **errp)
+{
+    return g_strdup(APPLE_VIRT_MACHINE(obj)->pcie_dart_streams ?: "");
+}
+
+/* The default: root-bus slot S < 16 on stream S, all its functions */
+static void av_pcie_default_streams(int *stream)
+{
+    for (int devfn = 0; devfn < PCI_DEVFN_MAX; devfn++) {
+        stream[devfn] = PCI_SLOT(devfn) < AV_PCIE_DART_SLOTS ?
+                        PCI_SLOT(devfn) : -1;
+    }
+}
+
+/*
+ * "pcie-dart-streams=SLOT[.FN]:STREAM[+...]": a slot's functions, or one
+ * function, on a stream. Entries for whole slots apply first, then those
+ * for functions. Two slots given one stream are refused; a slot whose
+ * default stream is given to another loses it (and is no longer behind
+ * the DART, nor in iommu-map).
+ */
+static void av_set_pcie_dart_streams(Object *obj, const char *value,
+                                     Error **errp)
+{
+    AppleVirtMachineState *avms = APPLE_VIRT_MACHINE(obj);
+    g_auto(GStrv) items = g_strsplit(value, "+", -1);
+    int given[PCI_DEVFN_MAX], stream[PCI_DEVFN_MAX];
+    bool per_function = false;
+
+    memset(given, -1, sizeof(given));
+    for (int pass = 0; *value && pass < 2; pass++) {
+        for (char **it = items; *it; it++) {
+            const char *p = *it;
+            uint64_t slot, fn = 0, sid;
+            bool ok, one_fn;
+
+            ok = !qemu_strtou64(p, &p, 10, &slot) && slot < PCI_SLOT_MAX;
+            one_fn = ok && *p == '.';
+            if (one_fn) {
+                ok = !qemu_strtou64(p + 1, &p, 10, &fn) && fn < PCI_FUNC_MAX;
+            }
+            if (!ok || *p++ != ':' || qemu_strtou64(p, NULL, 0, &sid) ||
+                sid >= APPLE_DART_MAX_STREAMS) {
+                error_setg(errp, "pcie-dart-streams=%s: '%s' is not"
+                           " SLOT[.FN]:STREAM with a slot of 0 to %u, a"
+                           " function of 0 to %u and a stream of 0 to %u",
+                           value, *it, PCI_SLOT_MAX - 1, PCI_FUNC_MAX - 1,
+                           APPLE_DART_MAX_STREAMS - 1);
+                return;
+            }
+            if (one_fn != pass) {
+                continue;
+            }
+            for (int f = one_fn ? fn : 0; f < (one_fn ? fn + 1 : PCI_FUNC_MAX);
+                 f++) {
+                given[PCI_DEVFN(slot, f)] = sid;
+            }
+            per_function |= one_fn;
+        }
+    }
+    av_pcie_default_streams(stream);
+    for (int devfn = 0; devfn < PCI_DEVFN_MAX; devfn++) {
+        for (int other = 0; given[devfn] >= 0 && other < PCI_DEVFN_MAX;
+             other++) {
+            if (PCI_SLOT(other) == PCI_SLOT(devfn) ||
+                (given[other] < 0 && stream[other] != given[devfn])) {
+                continue;
+            }
+            if (given[other] == given[devfn]) {
+                error_setg(errp, "pcie-dart-streams=%s: slots %d and %d both"
+                           " on stream %d", value,
+                           MIN(PCI_SLOT(other), PCI_SLOT(devfn)),
+                           MAX(PCI_SLOT(other), PCI_SLOT(devfn)),
+                           given[devfn]);
+                return;
+            }
+            if (given[other] < 0) {
+                stream[other] = -1;     /* a default, displaced */
+            }
+        }
+    }
+    for (int devfn = 0; devfn < PCI_DEVFN_MAX; devfn++) {
+        if (given[devfn] >= 0) {
+            stream[devfn] = given[devfn];
+        }
+    }
+    memcpy(avms->pcie_stream, stream, sizeof(stream));
+    avms->pcie_stream_per_function = per_function;
+    g_free(avms->pcie_dart_streams);
+    avms->pcie_dart_streams = g_strdup(value);
+}
+
+static void av_get_xhci_stream(Object *obj, Visitor *v, const char *name,
+                               void *opaque, Error **errp)
+{
+    visit_type_uint32(v, name, &APPLE_VIRT_MACHINE(obj)->xhci_stream, errp);
+}
+
+static void av_set_xhci_stream(Object *obj, Visitor *v, const char *name,
+                               void *opaque, Error **errp)
+{
+    visit_type_uint32(v, name, &APPLE_VIRT_MACHINE(obj)->xhci_stream, errp);
+}
+
+static void av_get_dart_num_streams(Object *obj, Visitor *v,
+                                    const char *name, void *opaque,
+                                    Error **errp)
+{
+    visit_type_uint32(v, name, &APPLE_VIRT_MACHINE(obj)->dart_num_streams,
+                      errp);
+}
+
+static void av_set_dart_num_streams(Object *obj, Visitor *v,
+                                    const char *name, void *opaque,
+                                    Error **errp)
+{
+    visit_type_uint32(v, name, &APPLE_VIRT_MACHINE(obj)->dart_num_streams,
+                      errp);
 }
 
 static void av_get_dart(Object *obj, Visitor *v, const char *name,
@@ -911,6 +1211,16 @@ static void av_set_check_stale_tlb(Object *obj, bool value, Error **errp)
     APPLE_VIRT_MACHINE(obj)->dart_check_stale_tlb = value;
 }
 
+static bool av_get_check_pte(Object *obj, Error **errp)
+{
+    return APPLE_VIRT_MACHINE(obj)->dart_check_pte;
+}
+
+static void av_set_check_pte(Object *obj, bool value, Error **errp)
+{
+    APPLE_VIRT_MACHINE(obj)->dart_check_pte = value;
+}
+
 static void av_dart_class_properties(ObjectClass *oc)
 {
     object_class_property_add(oc, "dart", "AppleVirtDartGen",
@@ -924,12 +1234,36 @@ static void av_dart_class_properties(ObjectClass *oc)
     object_class_property_set_description(oc, "dart-va-bits",
         "VA width of t8110 DARTs, 32 to 47 (default 36); above 36 they"
         " take four-level tables");
+    object_class_property_add(oc, "dart-num-streams", "uint32",
+                              av_get_dart_num_streams,
+                              av_set_dart_num_streams, NULL, NULL);
+    object_class_property_set_description(oc, "dart-num-streams",
+        "Streams of each t8110 DART, 1 to 256, as PARAMS4 reports them"
+        " (default 16)");
+    object_class_property_add_str(oc, "pcie-dart-streams",
+                                  av_get_pcie_dart_streams,
+                                  av_set_pcie_dart_streams);
+    object_class_property_set_description(oc, "pcie-dart-streams",
+        "Put root-bus slots, or single functions, on other streams of the"
+        " PCIe DART: SLOT[.FN]:STREAM[+...] (default: slot S < 16 on"
+        " stream S)");
+    object_class_property_add(oc, "usb-dart-stream", "uint32",
+                              av_get_xhci_stream, av_set_xhci_stream,
+                              NULL, NULL);
+    object_class_property_set_description(oc, "usb-dart-stream",
+        "The XHCI's stream on the USB DART (default 1)");
     object_class_property_add_bool(oc, "dart-check-stale-tlb",
                                    av_get_check_stale_tlb,
                                    av_set_check_stale_tlb);
     object_class_property_set_description(oc, "dart-check-stale-tlb",
         "Report DMA that a DART serves from a cached translation its tables"
         " no longer hold (a missing TLB invalidate); off by default");
+    object_class_property_add_bool(oc, "dart-check-pte", av_get_check_pte,
+                                   av_set_check_pte);
+    object_class_property_set_description(oc, "dart-check-pte",
+        "Report page table leaves that set bits meaning something else in"
+        " the DART's PTE format (a driver written for the other format);"
+        " off by default");
 }
 
 static void av_fw_class_properties(ObjectClass *oc)
@@ -940,6 +1274,9 @@ static void av_fw_class_properties(ObjectClass *oc)
         g_autofree char *locked = g_strdup_printf("%s-locked", d->option);
         g_autofree char *streams = g_strdup_printf("%s-preset-streams",
                                                    d->option);
+        g_autofree char *disabled = g_strdup_printf("%s-disabled-streams",
+                                                    d->option);
+        g_autofree char *disabled_desc = NULL;
         g_autofree char *preset_desc = NULL;
         g_autofree char *locked_desc = NULL;
         g_autofree char *streams_desc = NULL;
@@ -965,9 +1302,17 @@ static void av_fw_class_properties(ObjectClass *oc)
                                   av_set_preset_streams, NULL, (void *)d);
         streams_desc = g_strdup_printf("The streams of %s that firmware"
                                        " presets, each with tables of its"
-                                       " own, as a bitmap (default 0x%"
-                                       PRIx64 ")", d->what, d->streams);
+                                       " own, as a bitmap (default: its"
+                                       " client's streams)", d->what);
         object_class_property_set_description(oc, streams, streams_desc);
+        object_class_property_add(oc, disabled, "str",
+                                  av_get_disabled, av_set_disabled, NULL,
+                                  (void *)d);
+        disabled_desc = g_strdup_printf("Streams of %s that firmware leaves"
+                                        " disabled in STREAMS_ENABLE:"
+                                        " STREAM[+STREAM...] (default"
+                                        " none)", d->what);
+        object_class_property_set_description(oc, disabled, disabled_desc);
     }
     object_class_property_add_str(oc, "dart-firmware", av_get_firmware, NULL);
     object_class_property_set_description(oc, "dart-firmware",
@@ -982,8 +1327,9 @@ static void apple_virt_instance_init(Object *obj)
     for (unsigned i = 0; i < AV_NUM_DARTS; i++) {
         avms->fw_settings[i].preset = av_darts[i].preset;
         avms->fw_settings[i].lock = av_darts[i].locked;
-        avms->fw_settings[i].streams = av_darts[i].streams;
     }
+    av_pcie_default_streams(avms->pcie_stream);
+    avms->xhci_stream = AV_XHCI_SID;
 }
 
 static void *av_get_dtb(const struct arm_boot_info *binfo, int *fdt_size)
@@ -1007,9 +1353,16 @@ static void apple_virt_init(MachineState *ms)
                      (AV_RAM_LIMIT - apple_virt_memmap[AV_MEM].base) / GiB);
         exit(1);
     }
-    if (avms->dart_va_bits && !AV_DART_GEN_HAS_VA_BITS(avms->dart_gen)) {
+    if (avms->dart_va_bits && !AV_DART_GEN_CONFIGURABLE(avms->dart_gen)) {
         error_report("apple-virt: dart-va-bits is for dart=t8110; %s DARTs"
                      " have a fixed VA width",
+                     av_dart_gen_names[avms->dart_gen]);
+        exit(1);
+    }
+    if (avms->dart_num_streams &&
+        !AV_DART_GEN_CONFIGURABLE(avms->dart_gen)) {
+        error_report("apple-virt: dart-num-streams is for dart=t8110; %s"
+                     " DARTs have a fixed number of streams",
                      av_dart_gen_names[avms->dart_gen]);
         exit(1);
     }

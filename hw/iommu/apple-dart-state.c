@@ -221,6 +221,10 @@ char *apple_dart_state_json(AppleDARTState *s)
         qdict_put_int(stats, "redundant-invalidations",
                       s->stat_redundant_invalidations);
     }
+    if (s->check_pte_format) {
+        qdict_put_int(stats, "pte-format-reports",
+                      s->stat_pte_format_reports);
+    }
     qdict_put(d, "stats", stats);
 
     json = qobject_to_json(QOBJECT(d));

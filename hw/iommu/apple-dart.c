@@ -57,8 +57,6 @@ struct AppleDARTLayoutOps {
     bool (*read)(AppleDARTState *s, hwaddr offset, uint32_t *val);
     bool (*write)(AppleDARTState *s, hwaddr offset, uint32_t val);
     bool (*locked)(AppleDARTState *s);
-    /* ERROR_STREAMS records the streams that faulted */
-    bool error_streams;
 };
 
 static inline bool dart_stream_valid(AppleDARTState *s, unsigned sid)
@@ -71,9 +69,24 @@ static inline const AppleDARTRegMap *dart_regs(AppleDARTState *s)
     return s->gen->regs;
 }
 
+static bool dart_error_streams_pending(AppleDARTState *s)
+{
+    for (unsigned w = 0; w < APPLE_DART_STREAM_WORDS; w++) {
+        if (s->regs.error_streams[w]) {
+            return true;
+        }
+    }
+    return false;
+}
+
 static void dart_update_irq(AppleDARTState *s)
 {
-    qemu_set_irq(s->irq, !!(s->regs.error & dart_regs(s)->error_flag));
+    bool level = s->regs.error & dart_regs(s)->error_flag;
+
+    if (dart_regs(s)->error_streams && !level) {
+        level = dart_error_streams_pending(s);
+    }
+    qemu_set_irq(s->irq, level);
 }
 
 static void dart_irq_bh(void *opaque)
@@ -292,13 +305,17 @@ static void dart_record_fault(AppleDARTState *s, unsigned sid, hwaddr iova,
 
     qemu_mutex_lock(&s->lock);
     s->stat_faults++;
-    if (s->ops->error_streams) {
-        set_bit32(sid, s->regs.error_streams);
-    }
     if (s->regs.error_mask & r->fault_code[fault]) {
+        /* (a masked fault raises nothing, so marks no stream either) */
         trace_apple_dart_fault_masked(s->trace_name, sid, iova,
                                       fault_names[fault]);
-    } else if (s->regs.error & r->error_flag) {
+        qemu_mutex_unlock(&s->lock);
+        return;
+    }
+    if (r->error_streams) {
+        set_bit32(sid, s->regs.error_streams);
+    }
+    if (s->regs.error & r->error_flag) {
         trace_apple_dart_fault_lost(s->trace_name, sid, iova,
                                     fault_names[fault]);
     } else {
@@ -346,6 +363,29 @@ static const AppleDARTFault dart_missing_entry_fault[] = {
 };
 
 /*
+ * PTE format check (check-pte-format=on): a leaf with bits that mean
+ * something else in the other PTE format, as a driver that mixes the two
+ * up writes them. Each is counted and traced; the first of each stream
+ * is also logged as a guest error.
+ */
+static void dart_report_pte_format(AppleDARTState *s, unsigned sid,
+                                   hwaddr iova, uint64_t pte)
+{
+    const AppleDARTPTEFormat *f = s->gen->pte;
+
+    /* (walks run under s->lock) */
+    s->stat_pte_format_reports++;
+    trace_apple_dart_pte_format(s->trace_name, sid, iova, pte,
+                                f->foreign_desc);
+    if (!test_bit32(sid, s->pte_format_reported)) {
+        set_bit32(sid, s->pte_format_reported);
+        qemu_log_mask(LOG_GUEST_ERROR, "%s: stream %u iova 0x%" HWADDR_PRIx
+                      ": %s leaf 0x%016" PRIx64 " sets %s\n", s->trace_name,
+                      sid, iova, f->name, pte, f->foreign_desc);
+    }
+}
+
+/*
  * Walk the tables of @sid for the page of @iova. On success fill @out
  * and return true; otherwise return false with @fault set.
  */
@@ -388,6 +428,9 @@ static bool dart_walk(AppleDARTState *s, unsigned sid, hwaddr iova,
             return false;
         }
         table = apple_dart_pte_to_pa(&geo, pte);
+    }
+    if (unlikely(s->check_pte_format) && (pte & f->foreign_bits)) {
+        dart_report_pte_format(s, sid, iova, pte);
     }
 
     *out = (AppleDARTTLBEntry) {
@@ -982,6 +1025,7 @@ static bool dart_t8110_write(AppleDARTState *s, hwaddr offset, uint32_t val)
         qemu_mutex_lock(&s->lock);
         s->regs.error_streams[w] &= ~val;
         qemu_mutex_unlock(&s->lock);
+        dart_update_irq(s);
         return true;
     }
     if (dart_bitmap_word(s, offset, A_T8110_ENABLE_STREAMS, &w)) {
@@ -999,7 +1043,6 @@ static const AppleDARTLayoutOps t8110_ops = {
     .read = dart_t8110_read,
     .write = dart_t8110_write,
     .locked = dart_t8110_locked,
-    .error_streams = true,
 };
 
 static const AppleDARTLayoutOps *const layout_ops[] = {
@@ -1173,6 +1216,7 @@ static void apple_dart_reset_hold(Object *obj, ResetType type)
     qemu_mutex_lock(&s->lock);
     dart_tlb_flush_all(s);
     g_hash_table_remove_all(s->stale_reported);
+    memset(s->pte_format_reported, 0, sizeof(s->pte_format_reported));
     qemu_mutex_unlock(&s->lock);
     for (unsigned sid = 0; sid < s->geo.num_streams; sid++) {
         dart_fault_run_end(s, sid);
@@ -1403,6 +1447,9 @@ static void apple_dart_init(Object *obj)
     object_property_add_uint64_ptr(obj, "stat-redundant-invalidations",
                                    &s->stat_redundant_invalidations,
                                    OBJ_PROP_FLAG_READ);
+    object_property_add_uint64_ptr(obj, "stat-pte-format-reports",
+                                   &s->stat_pte_format_reports,
+                                   OBJ_PROP_FLAG_READ);
     object_property_add_str(obj, "inject-fault", NULL, dart_set_inject_fault);
     object_property_add_str(obj, "state", dart_get_state, NULL);
     object_property_add_str(obj, "x-microbench", dart_get_microbench,
@@ -1506,6 +1553,8 @@ static const Property apple_dart_properties[] = {
     DEFINE_PROP_UINT32("va-bits", AppleDARTState, prop_va_bits, 0),
     DEFINE_PROP_UINT32("pa-bits", AppleDARTState, prop_pa_bits, 0),
     /* Driver-bug tools, off by default */
+    DEFINE_PROP_BOOL("check-pte-format", AppleDARTState, check_pte_format,
+                     false),
     DEFINE_PROP_BOOL("check-stale-tlb", AppleDARTState, check_stale_tlb,
                      false),
     DEFINE_PROP_UINT32("busy-reads", AppleDARTState, busy_reads, 0),

@@ -558,12 +558,25 @@ static inline void adt_assert_no_fault(AppleDartTest *c)
     g_assert_false(adt_irq(c));
 }
 
-/* ... and clear it, write-1-to-clear, as Linux's handler does. */
+/* Clear ERROR_STREAMS, where the layout has it, as Linux's handler does. */
+static inline void adt_clear_error_streams(AppleDartTest *c)
+{
+    for (unsigned w = 0; c->regs->error_streams && w < adt_stream_words(c);
+         w++) {
+        adt_wr(c, c->regs->error_streams + 4 * w, UINT32_MAX);
+    }
+}
+
+/*
+ * ... and clear it as Linux's handler does: ERROR write-1-to-clear, then
+ * the ERROR_STREAMS bitmap.
+ */
 static inline void adt_assert_fault(AppleDartTest *c, AppleDARTFault fault,
                                     unsigned sid, uint64_t iova)
 {
     adt_assert_fault_latched(c, fault, sid, iova);
     adt_wr(c, c->regs->error, adt_rd(c, c->regs->error));
+    adt_clear_error_streams(c);
     adt_assert_no_fault(c);
 }
 

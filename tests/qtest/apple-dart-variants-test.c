@@ -138,10 +138,27 @@ static void test_t8110_error_regs(AppleDartTest *c)
     adt_attach(c, SID);
     adt_dma_from(c, 0x4000);
     g_assert_cmphex(adt_rd(c, A_T8110_ERROR_STREAMS), ==, BIT(SID));
-    adt_assert_fault(c, miss, SID, 0x4000);
+    adt_assert_fault_latched(c, miss, SID, 0x4000);
+
+    /*
+     * The interrupt is held by ERROR_STREAMS as well as ERROR.FLAG: a
+     * handler that clears ERROR alone leaves it asserted (an interrupt
+     * storm on t602x, fixed in Linux by "Clear stream error indicator
+     * bits for T8110 DARTs").
+     */
+    adt_wr(c, A_T8110_ERROR, adt_rd(c, A_T8110_ERROR));
+    g_assert_cmphex(adt_rd(c, A_T8110_ERROR), ==, 0);
+    g_assert_true(adt_irq(c));
     /* Linux's handler writes all ones to clear the bitmap */
     adt_wr(c, A_T8110_ERROR_STREAMS, UINT32_MAX);
     g_assert_cmphex(adt_rd(c, A_T8110_ERROR_STREAMS), ==, 0);
+    g_assert_false(adt_irq(c));
+
+    /* in the other order, ERROR.FLAG holds it until cleared */
+    adt_dma_from(c, 0x4000);
+    adt_wr(c, A_T8110_ERROR_STREAMS, UINT32_MAX);
+    g_assert_true(adt_irq(c));
+    adt_assert_fault(c, miss, SID, 0x4000);
 
     /* a masked code neither latches nor interrupts */
     adt_wr(c, A_T8110_ERROR_MASK, miss_code);
@@ -328,6 +345,126 @@ static void test_t8110_migration(gconstpointer data)
     rmdir(dir);
 }
 
+/*
+ * Streams beyond the root-bus slots: "pcie-dart-streams=3:N" puts edu
+ * (slot 3) on stream N, the DART's last, and everything follows it: its
+ * tables, the bitmaps of several words, per-stream TLB commands, faults.
+ */
+typedef struct AppleDartHighStream {
+    const char *gen;
+    unsigned num_streams;           /* as the machine is told */
+    const char *machine_opts;
+} AppleDartHighStream;
+
+static void test_high_stream(const void *data)
+{
+    const AppleDartHighStream *h = data;
+    const AppleDartTestGen *g = adt_gen(h->gen);
+    unsigned high = h->num_streams - 1;
+    /* (slot high, if there is one, takes stream 3 in exchange) */
+    g_autofree char *opts = high < ADT_PCIE_STREAMS ?
+        g_strdup_printf("pcie-dart-streams=3:%u+%u:3%s", high, high,
+                        h->machine_opts) :
+        g_strdup_printf("pcie-dart-streams=3:%u%s", high, h->machine_opts);
+    AppleDartTest c;
+    uint64_t top;
+    unsigned shown;
+
+    adt_start(&c, g, opts, NULL);
+    c.geo.num_streams = h->num_streams;
+    if (adt_is_t8110(g)) {
+        g_assert_cmphex(adt_rd(&c, A_T8110_PARAMS4) & 0x1ff, ==,
+                        h->num_streams);
+    }
+
+    /* DMA goes through stream high's tables, and no longer stream 3's */
+    adt_attach(&c, SID);
+    top = adt_attach(&c, high);
+    adt_map(&c, top, 0x4000, leaf(&c, BUF_A));
+    adt_map(&c, top, 0x8000, leaf(&c, BUF_B));
+    adt_fill(&c, BUF_A, 0x5a);
+    adt_zero(&c, BUF_B, ADT_XFER);
+    adt_dma_copy(&c, 0x4000, 0x8000);
+    g_assert_true(adt_holds(&c, BUF_B, 0x5a));
+
+    /*
+     * A fault names stream high: in full in T8110's 8-bit STREAM field;
+     * T8020's is 4 bits wide, so t8103-usb4's streams 16-63 show there
+     * as the stream modulo 16.
+     */
+    shown = high & MAKE_64BIT_MASK(0, c.regs->error_stream_len);
+    adt_dma_from(&c, 0x10000);
+    if (c.regs->error_streams) {
+        g_assert_cmphex(adt_rd(&c, c.regs->error_streams + 4 * (high / 32)),
+                        ==, BIT(high % 32));
+    }
+    adt_assert_fault(&c, APPLE_DART_FAULT_NO_PTE, shown, 0x10000);
+
+    /* the TLB of stream high, not of slot 3's stream, is the one flushed */
+    adt_fill(&c, BUF_C, 0xc3);
+    adt_map(&c, top, 0x4000, leaf(&c, BUF_C));
+    adt_dma_copy(&c, 0x4000, 0x8000);
+    g_assert_true(adt_holds(&c, BUF_B, 0x5a));     /* stale, as it must */
+    adt_flush(&c, SID);
+    adt_dma_copy(&c, 0x4000, 0x8000);
+    g_assert_true(adt_holds(&c, BUF_B, 0x5a));
+    adt_flush(&c, high);
+    adt_dma_copy(&c, 0x4000, 0x8000);
+    g_assert_true(adt_holds(&c, BUF_B, 0xc3));
+
+    /* T8110: the enable bitmap's last word holds stream high */
+    if (adt_is_t8110(g)) {
+        adt_wr(&c, A_T8110_DISABLE_STREAMS + 4 * (high / 32),
+               BIT(high % 32));
+        adt_fill(&c, BUF_C, 0x99);
+        adt_flush(&c, high);
+        adt_dma_copy(&c, 0x4000, 0x8000);
+        g_assert_true(adt_holds(&c, BUF_B, 0xc3));  /* stream off */
+        adt_assert_no_fault(&c);
+        adt_wr(&c, A_T8110_ENABLE_STREAMS + 4 * (high / 32), BIT(high % 32));
+        adt_dma_copy(&c, 0x4000, 0x8000);
+        g_assert_true(adt_holds(&c, BUF_B, 0x99));
+    }
+    adt_stop(&c);
+}
+
+/*
+ * "pcie-dart-disabled-streams": firmware leaves streams off in
+ * STREAMS_ENABLE at every reset, as Apple's did on the audio DART; a
+ * driver that does not enable them gets no DMA through them.
+ */
+static void test_disabled_streams(AppleDartTest *c)
+{
+    uint64_t top;
+    uint32_t want = 0xffff & ~BIT(SID) & ~BIT(9);
+
+    if (adt_is_t8110(c->g)) {
+        g_assert_cmphex(adt_rd(c, A_T8110_ENABLE_STREAMS), ==, want);
+    } else {
+        g_assert_cmphex(adt_rd(c, A_T8020_STREAMS_ENABLE) & 0xffff, ==, want);
+    }
+    top = adt_attach(c, SID);
+    adt_map(c, top, 0x4000, leaf(c, BUF_A));
+    adt_map(c, top, 0x8000, leaf(c, BUF_B));
+    adt_fill(c, BUF_A, 0x42);
+    adt_zero(c, BUF_B, ADT_XFER);
+    adt_dma_copy(c, 0x4000, 0x8000);
+    g_assert_false(adt_holds(c, BUF_B, 0x42));      /* no DMA, no fault */
+    adt_assert_no_fault(c);
+    adt_enable_streams_at(c, c->dart);
+    adt_dma_copy(c, 0x4000, 0x8000);
+    g_assert_true(adt_holds(c, BUF_B, 0x42));
+
+    /* and firmware disables them again at the next reset */
+    qtest_system_reset(c->qts);
+    adt_edu_enable(c);
+    if (adt_is_t8110(c->g)) {
+        g_assert_cmphex(adt_rd(c, A_T8110_ENABLE_STREAMS), ==, want);
+    } else {
+        g_assert_cmphex(adt_rd(c, A_T8020_STREAMS_ENABLE) & 0xffff, ==, want);
+    }
+}
+
 /* Sizes that do not exist are refused with one line. */
 static void test_bad_options(void)
 {
@@ -355,6 +492,26 @@ static void test_bad_options(void)
           "va-bits must be 32 to 47, not 31" },
         { "-M apple-virt,dart=t8110 -global apple-dart-t8110.pa-bits=35",
           "pa-bits must be 36 to 42, not 35" },
+        { "-M apple-virt,dart=t8110,dart-num-streams=257",
+          "num-streams must be 1 to 256, not 257" },
+        { "-M apple-virt,pcie-dart-streams=3-4",
+          "pcie-dart-streams=3-4: '3-4' is not SLOT[.FN]:STREAM with a slot"
+          " of 0 to 31, a function of 0 to 7 and a stream of 0 to 255" },
+        { "-M apple-virt,pcie-dart-streams=32:1",
+          "'32:1' is not SLOT[.FN]:STREAM" },
+        { "-M apple-virt,pcie-dart-streams=4.8:1", "'4.8:1' is not" },
+        { "-M apple-virt,pcie-dart-streams=4:7+5:", "'5:' is not" },
+        { "-M apple-virt,dart=t8103-usb4,pcie-dart-streams=4:40+5.2:40",
+          "pcie-dart-streams=4:40+5.2:40: slots 4 and 5 both on stream 40" },
+        { "-M apple-virt,dart=t8103-usb4,pcie-dart-streams=3:64",
+          "3.0 on stream 64, but t8103-usb4 DARTs have streams 0 to 63" },
+        { "-M apple-virt,dart=t8110,dart-num-streams=40,usb-dart-stream=40",
+          "usb-dart-stream=40, but t8110 DARTs have streams 0 to 39" },
+        { "-M apple-virt,dart=t8103-usb4,usb-dart-disabled-streams=1+40",
+          "usb-dart-disabled-streams: stream 40, but firmware can disable"
+          " streams 0 to 31 of t8103-usb4 DARTs" },
+        { "-M apple-virt,pcie-dart-disabled-streams=2++3",
+          "'' is not a stream of 0 to 255 (STREAM[+STREAM...])" },
 
     };
 
@@ -380,6 +537,26 @@ static const AppleDartBadValue bad_values[] = {
     { "machine", "dart", { "-M apple-virt,dart=m5", "not 'm5'" } },
     { "machine", "dart-va-bits",
       { "-M apple-virt,dart-va-bits=wide", "dart-va-bits" } },
+    { "machine", "dart-num-streams",
+      { "-M apple-virt,dart-num-streams=64",
+        "dart-num-streams is for dart=t8110" } },
+    { "machine", "pcie-dart-streams",
+      { "-M apple-virt,pcie-dart-streams=3:16",
+        "3.0 on stream 16, but t8103 DARTs have streams 0 to 15" } },
+    { "machine", "usb-dart-stream",
+      { "-M apple-virt,usb-dart-stream=16",
+        "usb-dart-stream=16, but t8103 DARTs have streams 0 to 15" } },
+    { "machine", "dart-check-pte",
+      { "-M apple-virt,dart-check-pte=yes-please", "dart-check-pte" } },
+    { "machine", "pcie-dart-disabled-streams",
+      { "-M apple-virt,pcie-dart-disabled-streams=16",
+        "stream 16, but firmware can disable streams 0 to 15" } },
+    { "machine", "usb-dart-disabled-streams",
+      { "-M apple-virt,usb-dart-disabled-streams=one",
+        "'one' is not a stream" } },
+    { "machine", "disp-dart-disabled-streams",
+      { "-M apple-virt,disp-dart-disabled-streams=1+",
+        "'' is not a stream" } },
     { "machine", "dart-check-stale-tlb",
       { "-M apple-virt,dart-check-stale-tlb=2", "dart-check-stale-tlb" } },
     { "machine", "dart-firmware",
@@ -418,6 +595,8 @@ static const AppleDartBadValue bad_values[] = {
     { "dart", "pa-bits",
       { "-M apple-virt,dart=t8110 -global apple-dart.pa-bits=0x",
         "pa-bits" } },
+    { "dart", "check-pte-format",
+      { DART_GLOBAL "check-pte-format=2", "check-pte-format" } },
     { "dart", "check-stale-tlb",
       { DART_GLOBAL "check-stale-tlb=1", "check-stale-tlb" } },
     { "dart", "busy-reads",
@@ -543,6 +722,15 @@ int main(int argc, char **argv)
         { "dma", test_dma },
         { "faults", test_faults },
         { "flush", test_flush },
+        { "disabled-streams", test_disabled_streams,
+          "pcie-dart-disabled-streams=3+9" },
+    };
+    static const AppleDartHighStream high_streams[] = {
+        { "t8103", 16, "" },
+        { "t8103-usb4", 64, "" },
+        { "t6000", 16, "" },
+        { "t8110", 256, ",dart-num-streams=256" },
+        { "t8110-four-level", 200, ",dart-num-streams=200" },
     };
     static const AppleDartTestCase t8110[] = {
         { "error-regs", test_t8110_error_regs },
@@ -564,6 +752,12 @@ int main(int argc, char **argv)
         }
     }
     adt_add_cases(adt_gen("t8103-usb4"), usb4, ARRAY_SIZE(usb4));
+    for (int i = 0; i < ARRAY_SIZE(high_streams); i++) {
+        g_autofree char *path = g_strdup_printf("/apple-dart/%s/high-stream",
+                                                high_streams[i].gen);
+
+        qtest_add_data_func(path, &high_streams[i], test_high_stream);
+    }
     qtest_add_func("/apple-dart/variants/bad-options", test_bad_options);
     qtest_add_func("/apple-dart/variants/every-property-has-a-bad-value",
                    test_every_property_has_a_bad_value);

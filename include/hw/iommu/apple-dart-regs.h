@@ -161,6 +161,22 @@ typedef struct AppleDARTRegMap {
     unsigned error_stream_shift;
     unsigned error_stream_len;
     uint32_t fault_code[APPLE_DART_FAULT__MAX];
+    /*
+     * ERROR_STREAMS, one bit per stream that faulted, or 0 where the
+     * layout has none. Where it exists the interrupt stays asserted until
+     * these bits are cleared as well as ERROR.FLAG (T8110; Linux's "Clear
+     * stream error indicator bits for T8110 DARTs").
+     */
+    uint64_t error_streams;
+    /*
+     * Which streams may master: streams_enable_words words of one bit a
+     * stream at streams_enable; written as a plain bitmap where there is
+     * no streams_disable, else 1s there enable and 1s at streams_disable
+     * disable.
+     */
+    uint64_t streams_enable;
+    unsigned streams_enable_words;
+    uint64_t streams_disable;
     uint64_t lock_reg;              /* writing lock_val there locks; */
     uint32_t lock_val;              /* reading it shows lock_val when locked */
     uint64_t lock_seal_reg;         /* then writing this makes it final, */
@@ -196,6 +212,9 @@ static const AppleDARTRegMap apple_dart_t8020_regs = {
         [APPLE_DART_FAULT_WRITE] = T8020_ERR_WRITE_FAULT,
         [APPLE_DART_FAULT_SUBPAGE] = T8020_ERR_SUBPAGE_PROT,
     },
+    /* (one word: on 64-stream DARTs a second one would be TCR 0) */
+    .streams_enable = A_T8020_STREAMS_ENABLE,
+    .streams_enable_words = 1,
     .lock_reg = A_T8020_CONFIG,
     .lock_val = R_T8020_CONFIG_LOCK_MASK,
 };
@@ -231,6 +250,10 @@ static const AppleDARTRegMap apple_dart_t8110_regs = {
         [APPLE_DART_FAULT_WRITE] = T8110_ERR_WRITE_FAULT,
         [APPLE_DART_FAULT_SUBPAGE] = 0,     /* reported as READ/WRITE */
     },
+    .error_streams = A_T8110_ERROR_STREAMS,
+    .streams_enable = A_T8110_ENABLE_STREAMS,
+    .streams_enable_words = APPLE_DART_STREAM_WORDS,
+    .streams_disable = A_T8110_DISABLE_STREAMS,
     .lock_reg = A_T8110_PROTECT,
     .lock_val = R_T8110_PROTECT_TTBR_TCR_MASK,
     .lock_seal_reg = A_T8110_PROTECT_LOCK,  /* or UNPROTECT lifts it */
@@ -258,6 +281,14 @@ typedef struct AppleDARTPTEFormat {
     unsigned pa_shift;          /* ... shifted left by this give the PA */
     uint64_t no_read;
     uint64_t no_write;
+    /*
+     * Leaf bits that do not change translation here but mean something
+     * else in the other format, so that a driver which sets them on
+     * every leaf has the other format in mind (check-pte-format=on
+     * reports them), and what they are.
+     */
+    uint64_t foreign_bits;
+    const char *foreign_desc;
 } AppleDARTPTEFormat;
 
 /* DART1: PA[35:12] in place. Bit 1 (SP_DIS) does not change translation. */
@@ -280,6 +311,9 @@ static const AppleDARTPTEFormat apple_dart_dart2_pte = {
     .pa_shift = 4,
     .no_write = BIT_ULL(2),
     .no_read = BIT_ULL(3),
+    /* Linux's "Only set subpage protection disable for DART 1" */
+    .foreign_bits = BIT_ULL(1),
+    .foreign_desc = "bit 1, NO_CACHE in DART2 (DART1's SP_DIS)",
 };
 
 /*

@@ -96,6 +96,7 @@ struct AppleDARTState {
     uint32_t prop_va_bits;
     uint32_t prop_pa_bits;
     bool check_stale_tlb;   /* report use of stale cached translations */
+    bool check_pte_format;  /* report leaves with the other format's bits */
     uint32_t busy_reads;    /* invalidation BUSY for this many reads, */
     uint64_t busy_ns;       /* or this long, */
     bool busy_stuck;        /* or for ever */
@@ -129,6 +130,9 @@ struct AppleDARTState {
     uint64_t stat_stale_unmapped_hits;
     uint64_t stat_stale_reports;
     uint64_t stat_redundant_invalidations;
+    /* PTE format check, when check-pte-format is on */
+    uint64_t stat_pte_format_reports;
+    uint32_t pte_format_reported[APPLE_DART_STREAM_WORDS];  /* logged */
     char *microbench_result;        /* JSON, see apple-dart-bench.c */
 };
 
