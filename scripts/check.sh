@@ -80,7 +80,7 @@ UBOOT_TESTS=${UBOOT_TESTS-"t8103 t8103:translate t8103-usb4 t6000
     t8103:disabled t8110:disabled t8103:virtio t8103:linux
     t8103-usb4:linux t6000:linux t8110:linux t8110-va42:linux
     t8110:unfixed-translate t8103-usb4:unfixed-translate
-    t8103:unfixed-disabled t8103:locked t8110:locked"}
+    t8103:unfixed-disabled t8103:locked t8110:locked t8103:takeover"}
 # The one boot of "boot": kernel series, page size (KiB)
 BOOT_TEST=${BOOT_TEST:-7.2:16}
 total_pass=0

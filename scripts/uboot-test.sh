@@ -31,6 +31,10 @@
 #               boots them with booti and its devicetree; guest/init runs
 #               its checks (apple_virt.test=1) against the DARTs U-Boot
 #               left behind.
+#   takeover    the PCIe DART preset and locked by firmware; U-Boot loads
+#               the project's patched kernel (PATCHED_KERNEL_PATCHES) from
+#               the USB disk, which takes the locked DART over and reads
+#               a virtio disk on its stream 4.
 #   unfixed-M   mode M with U-Boot's DART driver as Debian ships it
 #               (build-uboot.sh unfixed): asserts the failure that a fix
 #               in guest/u-boot/fixes/ is about, for GEN and M.
@@ -63,7 +67,7 @@ case $base in
 bypass|disabled|virtio|locked)
     [ "$DART_BYPASS" = 1 ] ||
         { echo "uboot-test: $gen cannot bypass" >&2; exit 2; } ;;
-translate|linux|pcie) ;;
+translate|linux|pcie|takeover) ;;
 *) echo "uboot-test: unknown mode $mode" >&2; exit 2 ;;
 esac
 
@@ -81,7 +85,8 @@ log=$work/console.log
 trace=$work/trace.log
 
 # The disk: 4 MiB of random data, or Linux and its initramfs at fixed
-# offsets (the Image at block 0, the initramfs at 64 MiB).
+# offsets (the Image at block 0, the initramfs at 16 MiB: a small disk,
+# since guest/init reads the USB disk whole five times).
 disk=$work/disk.img
 load=0x810000000
 machine=",dart-check-stale-tlb=on"
@@ -89,24 +94,33 @@ opts=()
 bypass_off=
 case $base in
 translate|pcie) bypass_off=1 ;;
-linux) [ "$DART_BYPASS" = 1 ] || bypass_off=1 ;;
+linux|takeover) [ "$DART_BYPASS" = 1 ] || bypass_off=1 ;;
 esac
 [ -z "$bypass_off" ] || opts+=(-global apple-dart.bypass=off)
 [ "$base" != disabled ] || machine="$machine,usb-dart-disabled-streams=1"
 # as m1n1 leaves the display DART: preset tables (with firmware's own
 # mappings only), TTBR and TCR locked
 [ "$base" != locked ] || machine="$machine,usb-dart-preset=mapped,usb-dart-locked=on"
+# the PCIe DART locked by firmware, its streams preset, for the patched
+# kernel to take over after U-Boot
+[ "$base" != takeover ] || machine="$machine,pcie-dart-preset=mapped,pcie-dart-locked=on"
 
-if [ "$base" = linux ]; then
-    kernel=${KERNEL_IMAGE:-$("$top/scripts/build-kernel.sh" 7.2 16)} ||
-        { echo "not ok 1 - $name: kernel build"; exit 1; }
+if [ "$base" = linux ] || [ "$base" = takeover ]; then
+    if [ "$base" = takeover ]; then
+        kernel=$("$top/scripts/build-kernel.sh" "$PATCHED_KERNEL_SERIES" 16 \
+                 "$PATCHED_KERNEL_PATCHES")
+    else
+        kernel=${KERNEL_IMAGE:-$("$top/scripts/build-kernel.sh" 7.2 16)}
+    fi || { echo "not ok 1 - $name: kernel build"; exit 1; }
     initrd=$("$top/scripts/build-initramfs.sh") ||
         { echo "not ok 1 - $name: initramfs build"; exit 1; }
     ksize=$(stat -c %s "$kernel")
     isize=$(stat -c %s "$initrd")
-    truncate -s 128M "$disk"
+    [ "$ksize" -le $((16 << 20)) ] && [ "$isize" -le $((8 << 20)) ] ||
+        { echo "not ok 1 - $name: kernel or initramfs too big for the disk layout"; exit 1; }
+    truncate -s 24M "$disk"
     dd if="$kernel" of="$disk" conv=notrunc status=none
-    dd if="$initrd" of="$disk" bs=1M seek=64 conv=notrunc status=none
+    dd if="$initrd" of="$disk" bs=1M seek=16 conv=notrunc status=none
     size=$ksize
     host_crc=$(python3 -c 'import sys, zlib; print("%08x" % zlib.crc32(open(sys.argv[1], "rb").read()))' "$kernel")
     blocks() { printf '0x%x' $((($1 + 511) / 512)); }
@@ -114,7 +128,7 @@ if [ "$base" = linux ]; then
 usb start
 usb read \${kernel_addr_r} 0 $(blocks "$ksize")
 crc32 \${kernel_addr_r} $(printf '0x%x' "$ksize")
-usb read \${ramdisk_addr_r} 0x20000 $(blocks "$isize")
+usb read \${ramdisk_addr_r} 0x8000 $(blocks "$isize")
 setenv bootargs console=ttyAMA0 apple_virt.test=1 panic=-1
 booti \${kernel_addr_r} \${ramdisk_addr_r}:$(printf '0x%x' "$isize") \${fdtcontroladdr}
 EOF
@@ -137,6 +151,14 @@ fi
 if [ "$base" = virtio ]; then
     opts+=(-drive if=none,id=vd,file="$disk",format=raw
            -device virtio-blk-pci,drive=vd,addr=4.0)
+elif [ "$base" = takeover ]; then
+    # a virtio disk on stream 4 of the locked PCIe DART, for Linux
+    head -c $((4 << 20)) /dev/urandom > "$work/vda.img"
+    vda_sha=$(sha256sum "$work/vda.img" | cut -d' ' -f1)
+    opts+=(-drive if=none,id=ud,file="$disk",format=raw
+           -device usb-storage,drive=ud
+           -drive if=none,id=vd,file="$work/vda.img",format=raw,readonly=on
+           -device virtio-blk-pci,drive=vd,addr=4.0)
 elif [ "$base" = pcie ]; then
     opts+=(-drive if=none,id=ud,file="$disk",format=raw
            -device qemu-xhci,id=pxhci,addr=2.0
@@ -146,13 +168,18 @@ else
            -device usb-storage,drive=ud)
 fi
 
+# Table walks are traced where the checks count them; a Linux boot makes
+# millions of them.
+walk_trace=(-trace apple_dart_walk)
+case $base in linux|takeover) walk_trace=() ;; esac
+
 start=$(date +%s.%N)
 UBOOT_PROMPT_TIMEOUT=$(scaled 60) UBOOT_EXIT_TIMEOUT=$(scaled 120) \
 "$top/scripts/uboot-console.py" "$log" "$work/commands" -- \
     "$qemu" -M "apple-virt$DART_MACHINE$machine" -m 4G \
     -display none -serial stdio -monitor none -no-reboot \
     -kernel "$uboot" "${opts[@]}" \
-    -trace apple_dart_walk -trace apple_dart_stale_tlb \
+    "${walk_trace[@]}" -trace apple_dart_stale_tlb \
     -trace apple_dart_fault -trace apple_dart_translate_blocked \
     -trace apple_dart_reg_write -d guest_errors -D "$trace"
 rc=$?
@@ -246,6 +273,23 @@ linux)
     check "Linux translates the USB disk's stream (TCR $DART_TRANSLATE)" \
         grep -q "^CHECK usb-disk sda stream [0-9]* tcr $DART_TRANSLATE" "$log"
     check "no WARN, BUG or Oops" absent "^CHECK bad" "$log"
+    check "no stale TLB entry used" no_stale
+    check "no DART fault" no_fault
+    ;;
+takeover)
+    check "QEMU exited by itself (rc $rc)" test "$rc" -eq 0
+    check "CRC32 of the kernel U-Boot read is the host's ($host_crc)" crc_ok
+    check "U-Boot started the patched kernel" grep -q "Starting kernel" "$log"
+    # (U-Boot probes the PCIe DART only for a PCI device it uses)
+    check "U-Boot left the locked PCIe DART alone (no write refused)" \
+        absent "dart-pcie: .* is locked; write" "$trace"
+    check "Linux took the locked PCIe DART over, as firmware left it" \
+        grep -q "9100000.iommu: DART is locked by firmware: taking over" "$log"
+    check "... and the disk's stream 4" \
+        grep -q "0000:00:04.0: 9100000.iommu: took over locked stream 4" "$log"
+    check "guest ran its checks to the end" grep -q '^CHECK end' "$log"
+    check "Linux read the disk on the locked DART intact, five times" \
+        test "$(tr -d '\r' < "$log" | grep -c "^CHECK read-sha256 vda [^ ]* $vda_sha\$")" -eq 5
     check "no stale TLB entry used" no_stale
     check "no DART fault" no_fault
     ;;
