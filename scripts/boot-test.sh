@@ -52,3 +52,41 @@ scaled() {      # scaled N: N times $TIMEOUT_SCALE
 check_guest_absent() {
     check_absent "$1" "$2" "${3:-$log}" '^CHECK dmesg-lines [1-9]'
 }
+
+# boot_held TEST QEMU_ARGS...: boot apple-virt ($DART_MACHINE, then
+# $machine_opts) with apple_virt.test=TEST and the kernel arguments
+# $append, QMP on $work/qmp.sock, the console in $log and the trace in
+# $work/trace.log. The guest holds still at "CHECK tools-ready" until it
+# reads a line on the console, while the host runs $at_ready; $stop_on,
+# a pattern of the trace, ends the run at once (a bug that never lets the
+# guest get that far). Sets $rc, QEMU's exit status.
+boot_held() {
+    local test=$1; shift
+    mkfifo "$work/serial-in"
+    exec 3<>"$work/serial-in"
+    timeout "$(scaled 300)" "$qemu" -M "apple-virt$DART_MACHINE$machine_opts" \
+        -m 1G -smp 2 -nographic -no-reboot \
+        -kernel "$kernel" -initrd "$initrd" \
+        -append "console=ttyAMA0 apple_virt.test=$test panic=-1 $append" \
+        -qmp unix:"$work/qmp.sock",server=on,wait=off \
+        -D "$work/trace.log" "$@" \
+        < "$work/serial-in" > "$log" 2>&1 &
+    local qemu_pid=$!
+    for _ in $(seq "$(scaled 1200)"); do
+        grep -q '^CHECK tools-ready' "$log" && break
+        kill -0 $qemu_pid 2>/dev/null || break
+        if [ -n "$stop_on" ] && grep -q "$stop_on" "$work/trace.log" 2>/dev/null; then
+            sleep 1     # let the report be written whole
+            "$top/scripts/qmp.py" "$work/qmp.sock" '{"execute": "quit"}' \
+                > /dev/null 2>&1
+            break
+        fi
+        sleep 0.1
+    done
+    $at_ready
+    echo >&3
+    wait $qemu_pid
+    rc=$?
+    exec 3>&-
+    rm -f "$work/serial-in"
+}

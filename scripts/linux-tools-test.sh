@@ -39,37 +39,10 @@ qom_get() {     # qom_get QOM-PATH PROPERTY
     qmp "{\"execute\": \"qom-get\", \"arguments\": {\"path\": \"$1\", \"property\": \"$2\"}}"
 }
 
-# Boot with QEMU options "$@" and kernel arguments $append; the guest
-# holds still at "CHECK tools-ready" until it reads a line, and the
-# host runs $at_ready meanwhile.
+# Boot with QEMU options "$@", edu in slot 3 and kernel arguments
+# $append: the tools checks of guest/init (boot_held, boot-test.sh).
 boot() {
-    mkfifo "$work/serial-in"
-    exec 3<>"$work/serial-in"
-    timeout "$(scaled 300)" "$qemu" -M "apple-virt$DART_MACHINE$machine_opts" -m 1G \
-        -smp 2 -nographic -no-reboot \
-        -kernel "$kernel" -initrd "$initrd" \
-        -append "console=ttyAMA0 apple_virt.test=tools panic=-1 $append" \
-        -device edu,addr=3.0 \
-        -qmp unix:"$work/qmp.sock",server=on,wait=off \
-        -D "$work/trace.log" "$@" \
-        < "$work/serial-in" > "$log" 2>&1 &
-    qemu_pid=$!
-    for _ in $(seq "$(scaled 1200)"); do
-        grep -q '^CHECK tools-ready' "$log" && break
-        kill -0 $qemu_pid 2>/dev/null || break
-        if [ -n "$stop_on" ] && grep -q "$stop_on" "$work/trace.log" 2>/dev/null; then
-            sleep 1     # let the report be written whole
-            qmp '{"execute": "quit"}' > /dev/null 2>&1
-            break
-        fi
-        sleep 0.1
-    done
-    $at_ready
-    echo >&3
-    wait $qemu_pid
-    rc=$?
-    exec 3>&-
-    rm -f "$work/serial-in"
+    boot_held tools -device edu,addr=3.0 "$@"
 }
 
 ran_to_end() {
