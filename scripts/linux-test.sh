@@ -130,8 +130,10 @@ if [ "$known_bug" = stream-select ]; then
     stale=$(grep -o 'apple_dart_stale_tlb dart-[a-z]*: stream [0-9]*' "$work/trace.log" | sort -u)
     echo "# $name: upstream's STREAM_SELECT bug; the detector reported:"
     printf '%s\n' "$stale" | sed 's/^/#   /'
+    # (the kernel's own line: the stale DMA may come before the guest's
+    # checks begin)
     check "driver initialized the PCIe DART" \
-        grep -q "^CHECK dart-init .*9100000.iommu: DART \\[pagesize 4000, 64 streams" "$log"
+        grep -q "9100000.iommu: DART \\[pagesize 4000, 64 streams" "$log"
     check "Linux's bug shows: DMA on a stream of 32 to 63 used a stale translation" \
         grep -qE 'apple_dart_stale_tlb dart-[a-z]*: stream (3[2-9]|[45][0-9]|6[0-3]) ' "$work/trace.log"
     check_absent "... and only there: no stale translation on streams 0 to 31" \
