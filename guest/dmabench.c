@@ -181,15 +181,17 @@ static void xfer_all(int fd, char *p, size_t len, int write_op,
 
 static int run_copy(int put, const char *bs_str, const char *dev)
 {
-    size_t bs = strtoul(bs_str, NULL, 0), off = 0;
-    int fd = open(dev, (put ? O_WRONLY : O_RDONLY) | O_DIRECT);
+    size_t bs = 0, off = 0;
+    int fd;
     char *buf;
 
-    if (!bs || bs % 4096 || COPY_BUF % bs) {
+    if (sscanf(bs_str, "%zu", &bs) != 1 || !bs || bs % 4096 ||
+        COPY_BUF % bs) {
         fprintf(stderr, "dmabench: block size %s: a multiple of 4096 that"
                 " divides 4 MiB\n", bs_str);
         return 2;
     }
+    fd = open(dev, (put ? O_WRONLY : O_RDONLY) | O_DIRECT);
     if (fd < 0) {
         die("open", dev);
     }

@@ -70,12 +70,17 @@ done
 
 # Streams moved by options: iommu-map and iommus follow. RID 00:SS.0 is
 # SS << 3; t8103-usb4 DARTs have 64 streams.
+# dump_dts NAME MACHINE: $work/NAME.dts of -M MACHINE (a result for
+# the dump); sets $dts and $map, its iommu-map line
+dump_dts() {
+    "$qemu" -M "$2,dumpdtb=$work/$1.dtb" -display none > "$work/$1.qemu.log" 2>&1
+    result $? "$2: dumpdtb"
+    dts=$work/$1.dts
+    dtc -I dtb -O dts -o "$dts" "$work/$1.dtb" 2> /dev/null
+    map=$(grep 'iommu-map = ' "$dts")
+}
 m="apple-virt,dart=t8103-usb4,pcie-dart-streams=4:0+0:4+5:32+6:63,usb-dart-stream=63"
-dtb="$work/streams.dtb"
-"$qemu" -M "$m,dumpdtb=$dtb" -display none > "$work/streams.qemu.log" 2>&1
-result $? "$m: dumpdtb"
-dtc -I dtb -O dts -o "$work/streams.dts" "$dtb" 2> /dev/null
-map=$(grep 'iommu-map = ' "$work/streams.dts")
+dump_dts streams "$m"
 found=0
 for entry in "0x00 0x[0-9a-f]* 0x04 0x01" "0x20 0x[0-9a-f]* 0x00 0x01" \
              "0x28 0x[0-9a-f]* 0x20 0x01" "0x30 0x[0-9a-f]* 0x3f 0x01" \
@@ -85,18 +90,14 @@ done
 result $(( found != 5 )) "$m: iommu-map puts slots 0, 4, 5, 6 on streams 4, 0, 32, 63 (and slot 3 on its own)"
 [ "$(sed 's/.*<//; s/>.*//' <<< "$map" | wc -w)" -eq $((16 * 4)) ]
 result $? "$m: still one iommu-map entry for each of the 16 slots"
-grep -A8 'usb@9200000' "$work/streams.dts" | grep -q 'iommus = <0x[0-9a-f]* 0x3f>'
+grep -A8 'usb@9200000' "$dts" | grep -q 'iommus = <0x[0-9a-f]* 0x3f>'
 result $? "$m: the XHCI names its stream 63 with iommus"
 
 # One function on a stream of its own: an entry per function, the mask
 # keeps the function; slot 5, whose stream 5 went to 4.1, has none.
 m="apple-virt,pcie-dart-streams=4.1:5"
-dtb="$work/functions.dtb"
-"$qemu" -M "$m,dumpdtb=$dtb" -display none > "$work/functions.qemu.log" 2>&1
-result $? "$m: dumpdtb"
-dtc -I dtb -O dts -o "$work/functions.dts" "$dtb" 2> /dev/null
-map=$(grep 'iommu-map = ' "$work/functions.dts")
-grep -q 'iommu-map-mask = <0xffff>' "$work/functions.dts" &&
+dump_dts functions "$m"
+grep -q 'iommu-map-mask = <0xffff>' "$dts" &&
     grep -q '0x20 0x[0-9a-f]* 0x04 0x01 0x21 0x[0-9a-f]* 0x05 0x01 0x22 0x[0-9a-f]* 0x04 0x01' <<< "$map" &&
     ! grep -q '0x28 0x[0-9a-f]* 0x05 0x01' <<< "$map" &&
     [ "$(sed 's/.*<//; s/>.*//' <<< "$map" | wc -w)" -eq $(((16 - 1) * 8 * 4)) ]
