@@ -58,8 +58,9 @@ check_guest_absent() {
 # $append, QMP on $work/qmp.sock, the console in $log and the trace in
 # $work/trace.log. The guest holds still at "CHECK tools-ready" until it
 # reads a line on the console, while the host runs $at_ready; $stop_on,
-# a pattern of the trace, ends the run at once (a bug that never lets the
-# guest get that far). Sets $rc, QEMU's exit status.
+# a pattern of the trace, or $stop_on_console, an extended pattern of the
+# console, ends the run at once (a bug that never lets the guest get that
+# far). Sets $rc, QEMU's exit status.
 boot_held() {
     local test=$1; shift
     mkfifo "$work/serial-in"
@@ -75,7 +76,10 @@ boot_held() {
     for _ in $(seq "$(scaled 1200)"); do
         grep -q '^CHECK tools-ready' "$log" && break
         kill -0 $qemu_pid 2>/dev/null || break
-        if [ -n "$stop_on" ] && grep -q "$stop_on" "$work/trace.log" 2>/dev/null; then
+        if { [ -n "${stop_on:-}" ] &&
+             grep -q "$stop_on" "$work/trace.log" 2>/dev/null; } ||
+           { [ -n "${stop_on_console:-}" ] &&
+             grep -qE "$stop_on_console" "$log"; }; then
             sleep 1     # let the report be written whole
             "$top/scripts/qmp.py" "$work/qmp.sock" '{"execute": "quit"}' \
                 > /dev/null 2>&1
