@@ -53,12 +53,8 @@ TOOLS_TESTS=${TOOLS_TESTS-"7.2:busy-stuck 7.2:busy-reads 7.2:inject
 # Historical driver bugs the patched kernel brings back with
 # apple_dart.bug=NAME (guest/linux/bugs), each with the DART generation
 # it shows on (scripts/linux-bugs-test.sh; suite linux-bug-NAME[-GEN]).
-# pci-group (BUGS_TESTS=pci-group runs it) shows the bug, but its clean
-# run finds the two functions in separate groups after the rescan: not
-# in make check until that is understood (docs, "Bugs apple-virt
-# reproduces").
 BUGS_TESTS=${BUGS_TESTS-"error-streams:t8110 streams-enable sp-dis:t6000
-    sp-dis:t8110 tbl-index stream-select:t8103-usb4 sid2group"}
+    sp-dis:t8110 tbl-index stream-select:t8103-usb4 sid2group pci-group"}
 # Kernel series and DART generation of the whole-machine migration test
 # (scripts/linux-migrate-test.sh)
 MIGRATE_TESTS=${MIGRATE_TESTS-"6.12 7.2:t8110-va42"}

@@ -23,8 +23,8 @@
 #                   7.2 as released; t8103-usb4, the disk moved to stream
 #                   40): the stale-TLB detector names stream 40
 #   pci-group       a PCI group's streams overwritten: two functions of
-#                   slot 4 on streams 4 and 5, removed and rescanned
-#                   (needs per-function streams, not in the machine yet)
+#                   slot 4 on streams 4 and 5, one group, removed and
+#                   rescanned
 #   sid2group       a freed group left in sid2group: the disk of slot 4
 #                   removed and rescanned gets the freed group
 #
@@ -94,7 +94,8 @@ disk_read_intact() {   # the three reads of the tools checks, all right
         test "$(grep -c "^CHECK read-sha256 vda [123] $read_sha" "$out")" -eq 3
 }
 
-machine_opts='' append='' at_ready=: stop_on='' guest_test=tools
+machine_opts='' append='' at_ready=: stop_on='' stop_on_console=''
+guest_test=tools
 case $bug in
 error-streams)
     # A fault injected into the PCIe DART over QMP: the interrupt handler
@@ -227,7 +228,11 @@ sid2group)
     # is always a dead one (else what the memory holds decides, and the
     # bug may go unseen)
     append=init_on_free=1
+    # the disk's DMA then faults and the guest waits for it for ever:
+    # stop once the core has refused the group (a second later)
+    stop_on_console='Failed to add to iommu group|refcount_t|use-after-free'
     boot bug "${disk[@]}"
+    stop_on_console=''
     # what the freed memory holds decides the details; seen with 7.2:
     # "Failed to add to iommu group 38016656: -2" and a WARN
     has "bug: the rescan handed the core the freed group" "$out" \
@@ -241,23 +246,35 @@ sid2group)
     no_bad clean
     ;;
 pci-group)
-    # Needs per-function streams (SLOT.FN:STREAM in pcie-dart-streams, not
-    # in the machine yet): two virtio functions of slot 4, which have no
-    # ACS and so share one PCI group, on streams 4 and 5. The guest
-    # removes both and rescans (guest/init: run_pci_rescan_checks).
+    # Two virtio functions of slot 4 on streams 4 and 5 (per-function
+    # streams, iommu-map-mask 0xffff): conventional PCI functions of one
+    # slot, which have no ACS and so share one PCI group. Both say they
+    # are multi-function, as real devices' functions do: Linux adds a
+    # function to its IOMMU group as soon as it is scanned, before it
+    # marks functions other than 0 multi-function, so a rescanned
+    # function 1 whose header did not say so would get a group of its own
+    # and never meet the bug. The guest removes both and rescans
+    # (guest/init: run_pci_rescan_checks).
     # shellcheck disable=SC2054 # commas of QEMU options, not separators
     fns=(-drive if=none,id=d0,file="$work/f0.img",format=raw
          -drive if=none,id=d1,file="$work/f1.img",format=raw
          -device virtio-blk-pci,addr=4.0,multifunction=on,drive=d0
-         -device virtio-blk-pci,addr=4.1,drive=d1)
+         -device virtio-blk-pci,addr=4.1,multifunction=on,drive=d1)
     truncate -s 1M "$work/f0.img" "$work/f1.img"
     machine_opts=,pcie-dart-streams=4:4+4.1:5
     guest_test=pci-rescan
+    append=init_on_free=1       # freed groups zeroed, as for sid2group
+    stop_on_console='Failed to add to iommu group|refcount_t|use-after-free'
     boot bug "${fns[@]}"
+    stop_on_console=''
+    has "bug: both functions in one group at boot" \
+        "$out" '^CHECK boot-group 0000:00:04.0 ([0-9]+) 0000:00:04.1 \1[^0-9]*$'
     has "bug: rescanning the slot hit the freed group (WARN, BUG or Oops)" \
         "$out" 'refcount_t|kobject|use-after-free|WARNING:|BUG:|Oops'
     boot clean "${fns[@]}"
     ran_to_end clean
+    has "clean: both functions in one group at boot" \
+        "$out" '^CHECK boot-group 0000:00:04.0 ([0-9]+) 0000:00:04.1 \1[^0-9]*$'
     has "clean: both functions back in one group after the rescan" \
         "$out" '^CHECK rescan-group 0000:00:04.0 ([0-9]+) 0000:00:04.1 \1[^0-9]*$'
     no_bad clean
