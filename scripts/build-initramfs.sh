@@ -18,11 +18,20 @@ deb=$(debian_deb busybox-static:arm64 "$CACHE_DIR/downloads/linux" \
 # What goes into it (busybox, /init and what /init sources), and this script
 inputs=("$deb" "$top/guest/init" "$top/scripts/dart-gens.sh"
         "$top/guest/locked-driver.sh" "$top/guest/dmabench.c" "$0")
-fresh=1
-for f in "${inputs[@]}"; do
-    [ -f "$out" ] && [ "$out" -nt "$f" ] || fresh=
-done
-if [ -n "$fresh" ]; then
+is_fresh() {
+    local f
+    for f in "${inputs[@]}"; do
+        [ -f "$out" ] && [ "$out" -nt "$f" ] || return 1
+    done
+}
+if is_fresh; then
+    echo "$out"
+    exit 0
+fi
+# make check boots several guests at once: one of them builds it
+exec {lock_fd}>"$out.lock"
+flock "$lock_fd"
+if is_fresh; then
     echo "$out"
     exit 0
 fi

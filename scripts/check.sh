@@ -103,14 +103,11 @@ sanitizer_reports() {
                   -type f -newer "$build/.suite-start" -print)
 }
 
-# Run a TAP-producing command, echo its output, count its results.
-run_tap() {
-    local suite=$1; shift
-    local log="$build/test-$suite.log" pass fail rc
-    echo "== $suite"
-    touch "$build/.suite-start"
-    "$@" 2>&1 | tee "$log"
-    rc=${PIPESTATUS[0]}
+# Count what a suite's log holds and print the suite's line: each "not ok"
+# fails, and so does a suite that exited non-zero without one or that ran
+# nothing. tap_result SUITE RC SECONDS
+tap_result() {
+    local suite=$1 rc=$2 secs=$3 log="$build/test-$1.log" pass fail
     pass=$(grep -cE '^ok ' "$log")
     fail=$(grep -cE '^not ok ' "$log")
     if [ -n "${CHECK_SANITIZERS:-}" ]; then
@@ -122,9 +119,72 @@ run_tap() {
     if [ "$pass" -eq 0 ] && [ "$fail" -eq 0 ]; then
         fail=1          # ran nothing: that is a failure too
     fi
-    echo "$suite: $pass passed, $fail failed"
+    echo "$suite: $pass passed, $fail failed, ${secs} s"
     total_pass=$((total_pass + pass))
     total_fail=$((total_fail + fail))
+}
+
+# Run a TAP-producing command, echo its output, count its results.
+run_tap() {
+    local suite=$1; shift
+    local start=$SECONDS rc
+    echo "== $suite"
+    touch "$build/.suite-start"
+    "$@" 2>&1 | tee "$build/test-$suite.log"
+    rc=${PIPESTATUS[0]}
+    tap_result "$suite" "$rc" $((SECONDS - start))
+}
+
+# The boot suites (Linux, U-Boot) each run one QEMU, which keeps about
+# one and a half CPUs busy: $jobs of them run at once, each in its own
+# build/ directory, their output printed whole and in order as they end.
+# CHECK_JOBS=1 runs them one after the other, as CHECK_SANITIZERS does
+# (its report finder tells suites apart by the time they wrote).
+jobs=${CHECK_JOBS:-$(nproc)}
+[ -z "${CHECK_SANITIZERS:-}" ] || jobs=1
+case $jobs in
+''|*[!0-9]*|0) echo "check: CHECK_JOBS must be a whole number >= 1, not '$jobs'" >&2
+               exit 2 ;;
+esac
+queued=()       # "SUITE COMMAND", the command quoted for eval
+queue_tap() {
+    local suite=$1; shift
+    if [ "$jobs" -eq 1 ]; then
+        run_tap "$suite" "$@"
+    else
+        queued+=("$suite $(printf '%q ' "$@")")
+    fi
+}
+run_queued() {
+    local n=${#queued[@]} started=0 printed=0 running=0 suite rc secs
+    while [ "$printed" -lt "$n" ]; do
+        if [ "$started" -lt "$n" ] && [ "$running" -lt "$jobs" ]; then
+            suite=${queued[started]%% *}
+            rm -f "$build/.rc-$suite"
+            (s=$SECONDS
+             eval "${queued[started]#* }" > "$build/test-$suite.log" 2>&1 < /dev/null
+             echo "$? $((SECONDS - s))" > "$build/.rc-$suite") &
+            started=$((started + 1)) running=$((running + 1))
+            continue
+        fi
+        wait -n
+        running=$((running - 1))
+        # every suite that has ended, up to the first one still running
+        while [ "$printed" -lt "$started" ]; do
+            suite=${queued[printed]%% *}
+            if [ ! -f "$build/.rc-$suite" ]; then
+                [ "$running" -le 0 ] || break
+                echo "1 0" > "$build/.rc-$suite"    # gone without a word
+            fi
+            read -r rc secs < "$build/.rc-$suite"
+            echo "== $suite"
+            cat "$build/test-$suite.log"
+            tap_result "$suite" "$rc" "$secs"
+            rm -f "$build/.rc-$suite"
+            printed=$((printed + 1))
+        done
+    done
+    queued=()
 }
 
 # The test scripts' own test: their checks fail when what they check is
@@ -170,44 +230,44 @@ fi
 # Linux boot tests: unmodified kernels built from Debian's sources.
 if want boot && ! want linux; then
     IFS=: read -r series page <<< "$BOOT_TEST"
-    run_tap "linux-$series-${page}k" "$top/scripts/linux-test.sh" "$series" "$page"
+    queue_tap "linux-$series-${page}k" "$top/scripts/linux-test.sh" "$series" "$page"
 fi
 if want linux; then
     for k in $LINUX_TESTS; do
         IFS=: read -r series page gen variant <<< "$k"
-        run_tap "linux-$series-${page}k${gen:+-$gen}${variant:+-$variant}" \
+        queue_tap "linux-$series-${page}k${gen:+-$gen}${variant:+-$variant}" \
             "$top/scripts/linux-test.sh" "$series" "$page" "${gen:-t8103}" \
             ${variant:+"$variant"}
     done
     for k in $LOCKED_TESTS; do
         IFS=: read -r series scenario gen <<< "$k"
-        run_tap "linux-$series-locked-$scenario${gen:+-$gen}" \
+        queue_tap "linux-$series-locked-$scenario${gen:+-$gen}" \
             "$top/scripts/linux-locked-test.sh" "$series" "$scenario" ${gen:+"$gen"}
     done
     for k in $MIGRATE_TESTS; do
         IFS=: read -r series gen <<< "$k"
-        run_tap "linux-$series-migrate${gen:+-$gen}" \
+        queue_tap "linux-$series-migrate${gen:+-$gen}" \
             "$top/scripts/linux-migrate-test.sh" "$series" ${gen:+"$gen"}
     done
     for k in $STRESS_TESTS; do
         IFS=: read -r series gen <<< "$k"
-        run_tap "linux-$series-stress${gen:+-$gen}" \
+        queue_tap "linux-$series-stress${gen:+-$gen}" \
             "$top/scripts/linux-stress-test.sh" "$series" ${gen:+"$gen"}
     done
     for k in $TOOLS_TESTS; do
         IFS=: read -r series scenario gen patches <<< "$k"
-        run_tap "linux-$series-tools-$scenario${gen:+-$gen}" \
+        queue_tap "linux-$series-tools-$scenario${gen:+-$gen}" \
             "$top/scripts/linux-tools-test.sh" "$series" "$scenario" \
             "${gen:-t8103}" ${patches:+"$top/$patches"}
     done
     for k in $BUGS_TESTS; do
         IFS=: read -r bug gen <<< "$k"
-        run_tap "linux-bug-$bug${gen:+-$gen}" \
+        queue_tap "linux-bug-$bug${gen:+-$gen}" \
             "$top/scripts/linux-bugs-test.sh" "$bug" ${gen:+"$gen"}
     done
     for k in $LOCKED_DRIVER_TESTS; do
         IFS=: read -r scenario gen <<< "$k"
-        run_tap "locked-driver-$scenario-$gen" \
+        queue_tap "locked-driver-$scenario-$gen" \
             "$top/scripts/linux-locked-driver-test.sh" "$scenario" "$gen"
     done
 fi
@@ -215,10 +275,12 @@ fi
 if want uboot; then
     for k in $UBOOT_TESTS; do
         IFS=: read -r gen mode <<< "$k"
-        run_tap "uboot-$gen${mode:+-$mode}" \
+        queue_tap "uboot-$gen${mode:+-$mode}" \
             "$top/scripts/uboot-test.sh" "$gen" ${mode:+"$mode"}
     done
 fi
+
+run_queued
 
 echo "total: $total_pass passed, $total_fail failed"
 [ "$total_fail" -eq 0 ]
