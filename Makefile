@@ -21,15 +21,15 @@ run: build
 	@scripts/run.sh
 
 check: build
-	@scripts/check.sh
+	@tests/check.sh
 
 check-qtest: build
-	@scripts/check.sh qtest
+	@tests/check.sh qtest
 
 # make check in a clone of HEAD on an empty cache, as on a new machine
 # (about 25 minutes on 2 cores): its time, its suites and build/check-fresh/check.log.
 check-fresh: setup
-	@scripts/check-fresh.sh
+	@tests/check-fresh.sh
 
 # The project as a patch series for QEMU's tree, signed off with your git
 # identity: build/patches (see README).
@@ -40,19 +40,19 @@ patches: setup
 # every step, the qtests against it (build/patches-test) and QEMU's whole
 # manual of that tree, built with warnings as errors.
 check-patches: build
-	@scripts/patches-test.sh build
-	@scripts/docs-test.sh full
+	@tests/series/patches-test.sh build
+	@tests/docs/docs-test.sh full
 
 # The qtests and one Linux boot on the newest QEMU Debian has the source
 # of (a second build, in build/qemu-X.Y; the default QEMU is untouched).
 check-qemu-newest: setup
 	@QEMU_SERIES=newest scripts/build-qemu.sh
-	@QEMU_SERIES=newest scripts/check.sh qtest boot
+	@QEMU_SERIES=newest tests/check.sh qtest boot
 
 # The qtests and a Linux boot per DART generation against an ASan + UBSan
 # build of QEMU (a second configuration, build/qemu-san).
 check-sanitizers: setup
-	@scripts/check-sanitizers.sh
+	@tests/check-sanitizers.sh
 
 # The DART against virt without an IOMMU and with an SMMUv3, its scaling
 # and its micro-benchmark (figures only; builds a second QEMU config).

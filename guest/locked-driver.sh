@@ -1,5 +1,5 @@
 # In-guest checks of the patched apple-dart driver taking over DARTs that
-# firmware locked (guest/linux/7.2, scripts/linux-locked-driver-test.sh).
+# firmware locked (guest/linux/7.2, tests/linux/linux-locked-driver-test.sh).
 # guest/init sources this file and calls locked_driver_main for
 # "apple_virt.test=locked-driver-<scenario>"; it uses guest/init's helpers
 # (dart_tcr, pci_dev, edu_dma_from, untimestamp). Prints "CHECK ..." lines;

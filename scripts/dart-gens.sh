@@ -2,7 +2,7 @@
 # use: what the host-side test scripts expect and where the guest's /init
 # finds things, in one place (the hardware facts behind them are in
 # docs/specs/apple-dart.rst). Plain POSIX sh:
-# scripts/linux-test.sh and scripts/linux-locked-test.sh source it, and
+# tests/linux/linux-test.sh and tests/linux/linux-locked-test.sh source it, and
 # scripts/build-initramfs.sh puts it in the initramfs as /lib/dart-gens.sh
 # for guest/init, which busybox sh runs.
 # shellcheck shell=sh

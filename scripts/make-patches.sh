@@ -24,7 +24,7 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 . "$top/scripts/cache-lock.sh"
 series=${PATCHES_SERIES:-$top/patches/series}     # (tests point elsewhere)
 out=${1:-$top/build/patches}
-overlay_dirs=(hw include tests docs configs)
+overlay_dirs=("${OVERLAY_DIRS[@]}")
 
 die() { echo "make-patches: $*" >&2; exit 1; }
 

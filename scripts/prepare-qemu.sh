@@ -15,8 +15,8 @@ set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 tree=$1
 pristine=${2:-}
-overlay_dirs=(hw include tests docs configs)
 . "$top/scripts/versions.sh"
+overlay_dirs=("${OVERLAY_DIRS[@]}")
 mapfile -t qemu_patches < <(qemu_patches)
 
 if [ -n "$pristine" ]; then

@@ -67,3 +67,9 @@ qemu_patches() {
 # to the project's top.
 PATCHED_KERNEL_SERIES=7.2
 PATCHED_KERNEL_PATCHES=guest/linux/7.2:guest/linux/bugs
+
+# The directories of ours that sit at QEMU's paths: prepare-qemu.sh links
+# their files into QEMU's tree, make-patches.sh makes the series of them.
+# tests/ holds the project's own suites too (tests/check.sh, tests/linux,
+# ...), which are not QEMU's: only tests/qtest is overlaid.
+OVERLAY_DIRS=(hw include tests/qtest docs configs)

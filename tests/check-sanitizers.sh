@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # make check-sanitizers: build QEMU and our qtests with AddressSanitizer
 # (with LeakSanitizer) and UndefinedBehaviorSanitizer in build/qemu-san,
-# then run scripts/check.sh against that build: every qtest, the
+# then run tests/check.sh against that build: every qtest, the
 # devicetree checks, one Linux boot per DART generation, one locked-driver
 # boot, the iothread stress test and a migration. Any sanitizer report
 # fails the run (check.sh's CHECK_SANITIZERS) and is printed.
@@ -28,7 +28,7 @@ export TIMEOUT_SCALE=${TIMEOUT_SCALE:-3}
 # suppressions (each explained there) are for QEMU's own code only.
 export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
 export ASAN_OPTIONS=detect_leaks=1
-export LSAN_OPTIONS="suppressions=$top/scripts/lsan.supp:print_suppressions=0"
+export LSAN_OPTIONS="suppressions=$top/tests/lsan.supp:print_suppressions=0"
 
 # One boot per DART generation, with Linux 7.2 (the one that knows all
 # five); the patched 7.2 taking a locked display DART over; iothreads
@@ -44,4 +44,4 @@ export TOOLS_TESTS=${TOOLS_TESTS-""}
 export BUGS_TESTS=${BUGS_TESTS-"sp-dis:t8110"}
 
 [ $# -gt 0 ] || set -- qtest dtb linux
-exec "$top/scripts/check.sh" "$@"
+exec "$top/tests/check.sh" "$@"

@@ -11,7 +11,7 @@
 # Prints TAP; exits non-zero on failure.
 set -uo pipefail
 
-top=$(cd "$(dirname "$0")/.." && pwd)
+top=$(cd "$(dirname "$0")/../.." && pwd)
 series=$1
 gen=${2:-t8103}
 . "$top/scripts/versions.sh"       # QEMU_SERIES: which QEMU
@@ -19,7 +19,7 @@ qemu="${QEMU_BUILD:-$top/$QEMU_DIR/qemu-build}/qemu-system-aarch64"
 name="linux-$series-stress"
 [ "$gen" = t8103 ] || name="$name-$gen"
 
-. "$top/scripts/boot-test.sh"
+. "$top/tests/lib/boot-test.sh"
 boot_test_setup "$gen" "$series" 16
 # the disks on the lowest and a middle stream of the PCIe DART
 dart_disk_streams

@@ -44,7 +44,7 @@
 # Prints TAP; exits non-zero on failure.
 set -uo pipefail
 
-top=$(cd "$(dirname "$0")/.." && pwd)
+top=$(cd "$(dirname "$0")/../.." && pwd)
 gen=$1
 mode=${2:-}
 name="uboot-$gen${mode:+-$mode}"
@@ -55,7 +55,7 @@ if [ -z "$mode" ]; then
     if [ "$DART_BYPASS" = 1 ]; then mode=bypass; else mode=translate; fi
 fi
 qemu="${QEMU_BUILD:-$top/$QEMU_DIR/qemu-build}/qemu-system-aarch64"
-. "$top/scripts/tap.sh"
+. "$top/tests/lib/tap.sh"
 scaled() { echo $(($1 * ${TIMEOUT_SCALE:-1})); }
 
 variant=fixed
@@ -175,7 +175,7 @@ case $base in linux|takeover) walk_trace=() ;; esac
 
 start=$(date +%s.%N)
 UBOOT_PROMPT_TIMEOUT=$(scaled 60) UBOOT_EXIT_TIMEOUT=$(scaled 120) \
-"$top/scripts/uboot-console.py" "$log" "$work/commands" -- \
+"$top/tests/uboot/uboot-console.py" "$log" "$work/commands" -- \
     "$qemu" -M "apple-virt$DART_MACHINE$machine" -m 4G \
     -display none -serial stdio -monitor none -no-reboot \
     -kernel "$uboot" "${opts[@]}" \

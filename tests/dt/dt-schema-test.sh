@@ -14,13 +14,13 @@
 # Prints TAP; exits non-zero on failure.
 set -uo pipefail
 
-top=$(cd "$(dirname "$0")/.." && pwd)
+top=$(cd "$(dirname "$0")/../.." && pwd)
 qemu="$top/build/qemu-system-aarch64"
 work="$top/build/dt-schema-test"
 rm -rf "$work"
 mkdir -p "$work"
 
-. "$top/scripts/tap.sh"
+. "$top/tests/lib/tap.sh"
 . "$top/scripts/dart-gens.sh"
 
 if [ $# -eq 0 ]; then

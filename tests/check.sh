@@ -3,7 +3,7 @@
 # (scripts/versions.sh; default 10.0, in build/). With arguments, only
 # those suites. Prints one "<suite>: N passed, N failed" line per suite and
 # a total; exits non-zero if anything failed. Suites: selftest (the test
-# scripts' checks fail on missing input: scripts/tap-selftest.sh), qtest,
+# scripts' checks fail on missing input: tests/selftest/tap-selftest.sh), qtest,
 # dtb, linux, uboot, patches, docs, and boot (one Linux boot, $BOOT_TEST:
 # part of linux; for a second QEMU).
 #
@@ -31,7 +31,7 @@ want() { [[ $suites == *" $1 "* ]]; }
     { echo "check: no $QEMU_DIR/qemu-system-aarch64; build it first" \
            "(make build QEMU_SERIES=$QEMU_SERIES)" >&2; exit 2; }
 # Kernel series (Debian linux-source-X.Y), page size (KiB) and, after a
-# second colon, the DART generation (scripts/linux-test.sh) to boot;
+# second colon, the DART generation (tests/linux/linux-test.sh) to boot;
 # ":patched" boots the project's patched kernel instead (upstream's
 # kernels show their STREAM_SELECT bug on t8103-usb4, the patched one
 # passes everything there).
@@ -40,11 +40,11 @@ LINUX_TESTS=${LINUX_TESTS-"6.12:16 7.2:16 6.12:4
     6.12:16:t6000 7.2:16:t6000 6.12:16:t8110 7.2:16:t8110
     6.12:16:t8110-va42 7.2:16:t8110-va42"}
 # Kernel series, locked-DART scenario and DART generation
-# (scripts/linux-locked-test.sh).
+# (tests/linux/linux-locked-test.sh).
 LOCKED_TESTS=${LOCKED_TESTS-"6.12:display 7.2:display 6.12:pcie 7.2:pcie
     7.2:display:t8110-va42 7.2:pcie:t8110-va42 6.12:pcie:t6000"}
 # Kernel series, driver-bug tool scenario, DART generation and patch
-# directories (scripts/linux-tools-test.sh): unmodified kernels, but for
+# directories (tests/linux/linux-tools-test.sh): unmodified kernels, but for
 # the stale-TLB fixture of the project's patched kernel.
 TOOLS_TESTS=${TOOLS_TESTS-"7.2:busy-stuck 7.2:busy-reads 7.2:inject
     6.12:inject 7.2:busy-stuck:t8110 7.2:inject:t8110-va42
@@ -52,20 +52,20 @@ TOOLS_TESTS=${TOOLS_TESTS-"7.2:busy-stuck 7.2:busy-reads 7.2:inject
     7.2:stale:t8110-va42:$PATCHED_KERNEL_PATCHES"}
 # Historical driver bugs the patched kernel brings back with
 # apple_dart.bug=NAME (guest/linux/bugs), each with the DART generation
-# it shows on (scripts/linux-bugs-test.sh; suite linux-bug-NAME[-GEN]).
+# it shows on (tests/linux/linux-bugs-test.sh; suite linux-bug-NAME[-GEN]).
 BUGS_TESTS=${BUGS_TESTS-"error-streams:t8110 streams-enable sp-dis:t6000
     sp-dis:t8110 tbl-index stream-select:t8103-usb4 sid2group pci-group"}
 # Kernel series and DART generation of the whole-machine migration test
-# (scripts/linux-migrate-test.sh)
+# (tests/linux/linux-migrate-test.sh)
 MIGRATE_TESTS=${MIGRATE_TESTS-"6.12 7.2:t8110-va42"}
-# ... and of the concurrency test (scripts/linux-stress-test.sh)
+# ... and of the concurrency test (tests/linux/linux-stress-test.sh)
 STRESS_TESTS=${STRESS_TESTS-"6.12 7.2:t8110"}
 # Scenario and DART generation for the patched kernel ($PATCHED_KERNEL_PATCHES)
-# taking locked DARTs over (scripts/linux-locked-driver-test.sh).
+# taking locked DARTs over (tests/linux/linux-locked-driver-test.sh).
 LOCKED_DRIVER_TESTS=${LOCKED_DRIVER_TESTS-"display:t8103 display:t6000
     display:t8110-va42 pcie:t8103 pcie:t6000 pcie:t8110-va42
     reconstruct:t8103 reconstruct:t8110-va42 refuse:t8103"}
-# DART generation and mode of the U-Boot tests (scripts/uboot-test.sh):
+# DART generation and mode of the U-Boot tests (tests/uboot/uboot-test.sh):
 # U-Boot's own DART driver reading a USB disk, bypassing and translating,
 # a virtio disk on PCIe, Linux booted by U-Boot, and the failures of
 # U-Boot's driver as Debian ships it ("unfixed-"), which
@@ -190,7 +190,7 @@ run_queued() {
 # The test scripts' own test: their checks fail when what they check is
 # missing (a log never written, an empty list).
 if want selftest; then
-    run_tap selftest "$top/scripts/tap-selftest.sh"
+    run_tap selftest "$top/tests/selftest/tap-selftest.sh"
 fi
 
 if want qtest; then
@@ -211,64 +211,64 @@ if want dtb; then
         dart_gen "$gen"
         dtb_opts+=("$DART_MACHINE")
     done
-    run_tap dtb "$top/scripts/dtb-test.sh" "${dtb_opts[@]}"
+    run_tap dtb "$top/tests/dt/dtb-test.sh" "${dtb_opts[@]}"
     # every configuration the tests use, against the kernel's bindings
-    run_tap dt-schema "$top/scripts/dt-schema-test.sh"
+    run_tap dt-schema "$top/tests/dt/dt-schema-test.sh"
 fi
 
 # The upstream series: written, applied with git am, checkpatch clean,
-# the tree we built (scripts/patches-test.sh).
+# the tree we built (tests/series/patches-test.sh).
 if want patches; then
-    run_tap patches "$top/scripts/patches-test.sh"
+    run_tap patches "$top/tests/series/patches-test.sh"
 fi
 
 # Our docs pages, built by Sphinx with warnings as errors.
 if want docs; then
-    run_tap docs "$top/scripts/docs-test.sh"
+    run_tap docs "$top/tests/docs/docs-test.sh"
 fi
 
 # Linux boot tests: unmodified kernels built from Debian's sources.
 if want boot && ! want linux; then
     IFS=: read -r series page <<< "$BOOT_TEST"
-    queue_tap "linux-$series-${page}k" "$top/scripts/linux-test.sh" "$series" "$page"
+    queue_tap "linux-$series-${page}k" "$top/tests/linux/linux-test.sh" "$series" "$page"
 fi
 if want linux; then
     for k in $LINUX_TESTS; do
         IFS=: read -r series page gen variant <<< "$k"
         queue_tap "linux-$series-${page}k${gen:+-$gen}${variant:+-$variant}" \
-            "$top/scripts/linux-test.sh" "$series" "$page" "${gen:-t8103}" \
+            "$top/tests/linux/linux-test.sh" "$series" "$page" "${gen:-t8103}" \
             ${variant:+"$variant"}
     done
     for k in $LOCKED_TESTS; do
         IFS=: read -r series scenario gen <<< "$k"
         queue_tap "linux-$series-locked-$scenario${gen:+-$gen}" \
-            "$top/scripts/linux-locked-test.sh" "$series" "$scenario" ${gen:+"$gen"}
+            "$top/tests/linux/linux-locked-test.sh" "$series" "$scenario" ${gen:+"$gen"}
     done
     for k in $MIGRATE_TESTS; do
         IFS=: read -r series gen <<< "$k"
         queue_tap "linux-$series-migrate${gen:+-$gen}" \
-            "$top/scripts/linux-migrate-test.sh" "$series" ${gen:+"$gen"}
+            "$top/tests/linux/linux-migrate-test.sh" "$series" ${gen:+"$gen"}
     done
     for k in $STRESS_TESTS; do
         IFS=: read -r series gen <<< "$k"
         queue_tap "linux-$series-stress${gen:+-$gen}" \
-            "$top/scripts/linux-stress-test.sh" "$series" ${gen:+"$gen"}
+            "$top/tests/linux/linux-stress-test.sh" "$series" ${gen:+"$gen"}
     done
     for k in $TOOLS_TESTS; do
         IFS=: read -r series scenario gen patches <<< "$k"
         queue_tap "linux-$series-tools-$scenario${gen:+-$gen}" \
-            "$top/scripts/linux-tools-test.sh" "$series" "$scenario" \
+            "$top/tests/linux/linux-tools-test.sh" "$series" "$scenario" \
             "${gen:-t8103}" ${patches:+"$top/$patches"}
     done
     for k in $BUGS_TESTS; do
         IFS=: read -r bug gen <<< "$k"
         queue_tap "linux-bug-$bug${gen:+-$gen}" \
-            "$top/scripts/linux-bugs-test.sh" "$bug" ${gen:+"$gen"}
+            "$top/tests/linux/linux-bugs-test.sh" "$bug" ${gen:+"$gen"}
     done
     for k in $LOCKED_DRIVER_TESTS; do
         IFS=: read -r scenario gen <<< "$k"
         queue_tap "locked-driver-$scenario-$gen" \
-            "$top/scripts/linux-locked-driver-test.sh" "$scenario" "$gen"
+            "$top/tests/linux/linux-locked-driver-test.sh" "$scenario" "$gen"
     done
 fi
 
@@ -276,7 +276,7 @@ if want uboot; then
     for k in $UBOOT_TESTS; do
         IFS=: read -r gen mode <<< "$k"
         queue_tap "uboot-$gen${mode:+-$mode}" \
-            "$top/scripts/uboot-test.sh" "$gen" ${mode:+"$mode"}
+            "$top/tests/uboot/uboot-test.sh" "$gen" ${mode:+"$mode"}
     done
 fi
 

@@ -10,7 +10,7 @@
 # Prints TAP; exits non-zero on failure.
 set -uo pipefail
 
-top=$(cd "$(dirname "$0")/.." && pwd)
+top=$(cd "$(dirname "$0")/../.." && pwd)
 series=$1
 gen=${2:-t8103}
 . "$top/scripts/versions.sh"       # QEMU_SERIES: which QEMU
@@ -18,7 +18,7 @@ qemu="${QEMU_BUILD:-$top/$QEMU_DIR/qemu-build}/qemu-system-aarch64"
 name="linux-$series-migrate"
 [ "$gen" = t8103 ] || name="$name-$gen"
 
-. "$top/scripts/boot-test.sh"
+. "$top/tests/lib/boot-test.sh"
 boot_test_setup "$gen" "$series" 16
 # the disks on the lowest and a middle stream of the PCIe DART
 dart_disk_streams
@@ -108,7 +108,7 @@ log="$work/dest.log"
 check "the screen is the same, scanned out through the locked DART" \
     same "$work/before.ppm" "$work/after.ppm"
 check "the console's text was on it" \
-    test "$("$top/scripts/ppm.py" "$work/after.ppm" count aaaaaa)" -gt 2000
+    test "$("$top/tests/lib/ppm.py" "$work/after.ppm" count aaaaaa)" -gt 2000
 check "the PCIe DART's streams, tables and live mappings came along" \
     same "$work/pcie-before.json" "$work/pcie-after.json"
 check "... with the read disk's live mappings in its stream $lo" \

@@ -18,7 +18,7 @@
 #   patches-test.sh series DIR
 #                             only the checks of the written series (its
 #                             patches, cover letter and identity) on the
-#                             series in DIR: scripts/tap-selftest.sh
+#                             series in DIR: tests/selftest/tap-selftest.sh
 #                             shows that they fail on a missing or empty
 #                             one
 #
@@ -26,9 +26,9 @@
 # identity, whatever the user's.
 set -uo pipefail
 
-top=$(cd "$(dirname "$0")/.." && pwd)
+top=$(cd "$(dirname "$0")/../.." && pwd)
 . "$top/scripts/versions.sh"
-. "$top/scripts/tap.sh"
+. "$top/tests/lib/tap.sh"
 name=patches
 mode=${1:-}
 case "$mode" in
@@ -82,7 +82,8 @@ base="$CACHE_DIR/qemu-git/$(basename "$pristine").git"
 inputs=$(cd "$top" && {
     echo "$pristine $mode"
     git ls-files -s -- hw include tests docs configs patches \
-        scripts/make-patches.sh scripts/patches-test.sh scripts/prepare-qemu.sh
+        scripts/make-patches.sh tests/series/patches-test.sh scripts/prepare-qemu.sh \
+        scripts/versions.sh
     # and what is not committed yet
     git diff HEAD -- hw include tests docs configs patches scripts
     git ls-files -o --exclude-standard -- hw include tests docs configs patches |

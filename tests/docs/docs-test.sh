@@ -19,10 +19,10 @@
 # to name our pages.
 set -uo pipefail
 
-top=$(cd "$(dirname "$0")/.." && pwd)
+top=$(cd "$(dirname "$0")/../.." && pwd)
 . "$top/scripts/versions.sh"
 mapfile -t qemu_patch_files < <(qemu_patches)
-. "$top/scripts/tap.sh"
+. "$top/tests/lib/tap.sh"
 name=docs
 mode=${1:-}
 case "$mode" in
@@ -39,7 +39,7 @@ command -v sphinx-build >/dev/null ||
 if [ "$mode" = full ]; then
     tree=${TREE:-$top/build/patches-test/qemu-src}
     [ -f "$tree/docs/conf.py" ] ||
-        { echo "docs-test: no QEMU tree at $tree (run scripts/patches-test.sh first)" >&2; exit 1; }
+        { echo "docs-test: no QEMU tree at $tree (run tests/series/patches-test.sh first)" >&2; exit 1; }
     start=$SECONDS
     rm -rf "$work/full"
     # as QEMU's docs/meson.build runs it with --enable-werror
@@ -60,7 +60,7 @@ mapfile -t pages < <(cd "$top" && find docs -name '*.rst' | LC_ALL=C sort)
 
 inputs=$(cd "$top" && {
     echo "$pristine $(sphinx-build --version)"
-    sha256sum "${pages[@]}" scripts/docs-test.sh "${qemu_patch_files[@]}"
+    sha256sum "${pages[@]}" tests/docs/docs-test.sh "${qemu_patch_files[@]}"
     find docs -type f ! -name '*.rst' | LC_ALL=C sort | xargs -r sha256sum
 } | sha256sum | cut -c1-16)
 stamp="$work/stamp"

@@ -33,7 +33,7 @@
 # apple-virt reproduces", lists them.
 set -uo pipefail
 
-top=$(cd "$(dirname "$0")/.." && pwd)
+top=$(cd "$(dirname "$0")/../.." && pwd)
 bug=${1:?usage: linux-bugs-test.sh NAME [GEN]}
 gen=${2:-t8103}
 . "$top/scripts/versions.sh"       # QEMU_SERIES, PATCHED_KERNEL_*
@@ -41,7 +41,7 @@ qemu="${QEMU_BUILD:-$top/$QEMU_DIR/qemu-build}/qemu-system-aarch64"
 name="linux-bug-$bug"
 [ "$gen" = t8103 ] || name="$name-$gen"
 
-. "$top/scripts/boot-test.sh"
+. "$top/tests/lib/boot-test.sh"
 boot_test_setup "$gen" "$PATCHED_KERNEL_SERIES" 16 "$PATCHED_KERNEL_PATCHES"
 
 qmp() { "$top/scripts/qmp.py" "$work/qmp.sock" "$@"; }

@@ -22,7 +22,7 @@
 # t8110-va42), as for linux-test.sh. Prints TAP; exits non-zero on failure.
 set -uo pipefail
 
-top=$(cd "$(dirname "$0")/.." && pwd)
+top=$(cd "$(dirname "$0")/../.." && pwd)
 series=$1
 scenario=$2
 gen=${3:-t8103}
@@ -31,7 +31,7 @@ qemu="${QEMU_BUILD:-$top/$QEMU_DIR/qemu-build}/qemu-system-aarch64"
 name="linux-$series-locked-$scenario"
 [ "$gen" = t8103 ] || name="$name-$gen"
 
-. "$top/scripts/boot-test.sh"
+. "$top/tests/lib/boot-test.sh"
 boot_test_setup "$gen" "$series" 16
 # ERROR for a NO_PMD fault of stream 3, in the layout's encoding
 no_pmd_sid3=$(printf '0x%08x' \
@@ -115,7 +115,7 @@ display)
         grep -q "^CHECK disp-dart-tcr0 $DART_TRANSLATE" "$log"
     check "simplefb drives the boot framebuffer" \
         grep -q '^CHECK fb0 simple 1024,768' "$log"
-    ppm() { "$top/scripts/ppm.py" "$@" 2>/dev/null; }
+    ppm() { "$top/tests/lib/ppm.py" "$@" 2>/dev/null; }
     check "before the kernel: firmware's splash, read through the DART" \
         test "$(ppm "$work/before.ppm" 10,10 512,384 | tr '\n' ' ')" = "203048 ffffff "
     text=$(ppm "$work/after.ppm" count aaaaaa)

@@ -21,7 +21,7 @@
 # TAP; exits non-zero on failure.
 set -uo pipefail
 
-top=$(cd "$(dirname "$0")/.." && pwd)
+top=$(cd "$(dirname "$0")/../.." && pwd)
 series=$1
 scenario=$2
 gen=${3:-t8103}
@@ -31,7 +31,7 @@ qemu="${QEMU_BUILD:-$top/$QEMU_DIR/qemu-build}/qemu-system-aarch64"
 name="linux-$series-tools-$scenario"
 [ "$gen" = t8103 ] || name="$name-$gen"
 
-. "$top/scripts/boot-test.sh"
+. "$top/tests/lib/boot-test.sh"
 boot_test_setup "$gen" "$series" 16 "$patches"
 
 qmp() { "$top/scripts/qmp.py" "$work/qmp.sock" "$@"; }

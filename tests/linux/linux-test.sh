@@ -18,7 +18,7 @@
 # Prints TAP ("ok N - ...", "not ok N - ..."); exits non-zero on failure.
 set -uo pipefail
 
-top=$(cd "$(dirname "$0")/.." && pwd)
+top=$(cd "$(dirname "$0")/../.." && pwd)
 series=$1
 page_kb=${2:-16}
 gen=${3:-t8103}
@@ -69,7 +69,7 @@ stamp_first_check() {
 }
 
 # What the driver must print and program for this generation: DART_*
-. "$top/scripts/boot-test.sh"
+. "$top/tests/lib/boot-test.sh"
 boot_test_setup "$gen" "$series" "$page_kb" "$patches"
 dart_disk_streams
 read -r lo mid hi <<< "$DART_DISK_STREAMS"

@@ -9,14 +9,14 @@
 # default machine is checked. Prints TAP; exits non-zero on failure.
 set -uo pipefail
 
-top=$(cd "$(dirname "$0")/.." && pwd)
+top=$(cd "$(dirname "$0")/../.." && pwd)
 . "$top/scripts/versions.sh"       # QEMU_SERIES: which QEMU
 qemu="${QEMU_BUILD:-$top/$QEMU_DIR/qemu-build}/qemu-system-aarch64"
 work=${work:-$top/build/dtb-test}
 rm -rf "$work"
 mkdir -p "$work"
 
-. "$top/scripts/tap.sh"
+. "$top/tests/lib/tap.sh"
 
 [ $# -gt 0 ] || set -- ""
 i=0

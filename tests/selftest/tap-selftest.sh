@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The test scripts' own test, as TAP: a check fails when what it checks
-# is not there. scripts/tap.sh's check_absent, check_each and same, and
+# is not there. tests/lib/tap.sh's check_absent, check_each and same, and
 # boot-test.sh's check_guest_absent, on a missing file, an empty one, an
 # empty list and one without its witness line (not ok), and on good input
 # (ok); then suites that must give no "ok" at all on nothing: the
@@ -12,9 +12,9 @@
 #                           QEMU, kernel or network needed)
 set -uo pipefail
 
-top=$(cd "$(dirname "$0")/.." && pwd)
-. "$top/scripts/tap.sh"
-. "$top/scripts/boot-test.sh"
+top=$(cd "$(dirname "$0")/../.." && pwd)
+. "$top/tests/lib/tap.sh"
+. "$top/tests/lib/boot-test.sh"
 name=selftest
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
@@ -87,21 +87,21 @@ for s in "$top"/patches/series/[0-9]*; do
         "$ident" "${s##*/}" "$ident" > "$tmp/series-good/000${s##*/}.patch"
 done
 MIN_FAIL=3
-expect fail "patches-test.sh series, no series" "$top/scripts/patches-test.sh" series "$tmp/no-series"
-expect fail "patches-test.sh series, empty series" "$top/scripts/patches-test.sh" series "$tmp/series-empty"
-expect ok "patches-test.sh series, good series" "$top/scripts/patches-test.sh" series "$tmp/series-good"
+expect fail "patches-test.sh series, no series" "$top/tests/series/patches-test.sh" series "$tmp/no-series"
+expect fail "patches-test.sh series, empty series" "$top/tests/series/patches-test.sh" series "$tmp/series-empty"
+expect ok "patches-test.sh series, good series" "$top/tests/series/patches-test.sh" series "$tmp/series-good"
 
 # --- suites against a QEMU, kernel and initramfs that are not there -----
 # (no result may be ok; at least two not ok: more than the setup's one)
 export QEMU_BUILD="$tmp/no-qemu" KERNEL_IMAGE="$tmp/no-Image" INITRD_IMAGE="$tmp/no-initrd"
 MIN_FAIL=2
-expect fail "dtb-test.sh, no QEMU" env work="$tmp/dtb" "$top/scripts/dtb-test.sh"
+expect fail "dtb-test.sh, no QEMU" env work="$tmp/dtb" "$top/tests/dt/dtb-test.sh"
 i=0
 while read -r script args; do
     i=$((i + 1))
     # shellcheck disable=SC2086 # one word per argument
     expect fail "$script $args, no QEMU" \
-        env work="$tmp/linux-$i" TIMEOUT_SCALE=1 "$top/scripts/$script" $args
+        env work="$tmp/linux-$i" TIMEOUT_SCALE=1 "$top/tests/linux/$script" $args
 done <<'EOF'
 linux-test.sh 7.2 16
 linux-test.sh 6.12 4

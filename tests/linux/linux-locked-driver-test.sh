@@ -34,7 +34,7 @@
 # the kernel (to iterate on a tree of your own). Prints TAP.
 set -uo pipefail
 
-top=$(cd "$(dirname "$0")/.." && pwd)
+top=$(cd "$(dirname "$0")/../.." && pwd)
 scenario=$1
 gen=${2:-t8103}
 . "$top/scripts/versions.sh"       # QEMU_SERIES: which QEMU
@@ -42,7 +42,7 @@ qemu="${QEMU_BUILD:-$top/$QEMU_DIR/qemu-build}/qemu-system-aarch64"
 name="locked-driver-$scenario-$gen"
 
 work=${work:-$top/build/linux-$name}
-. "$top/scripts/boot-test.sh"
+. "$top/tests/lib/boot-test.sh"
 boot_test_setup "$gen" "$PATCHED_KERNEL_SERIES" 16 "$PATCHED_KERNEL_PATCHES"
 gen_opts=$DART_MACHINE translate=$DART_TRANSLATE
 trace="$work/trace.log"
@@ -54,7 +54,7 @@ qom() {     # qom QOM-PATH PROPERTY
 screendump() {
     qmp "{\"execute\": \"screendump\", \"arguments\": {\"filename\": \"$1\"}}" > /dev/null
 }
-ppm() { "$top/scripts/ppm.py" "$@" 2>/dev/null; }
+ppm() { "$top/tests/lib/ppm.py" "$@" 2>/dev/null; }
 # TTBR0 of stream $2 of the DART at $1 as firmware left it: read through
 # the monitor before the guest runs
 fw_ttbr0() {

@@ -4,7 +4,7 @@
 #   boot_test_setup GEN SERIES PAGE_KB [PATCH_DIR]
 #
 # which picks DART generation GEN (scripts/dart-gens.sh: DART_*), loads
-# the TAP helpers (scripts/tap.sh), builds or finds the kernel (Debian's
+# the TAP helpers (tests/lib/tap.sh), builds or finds the kernel (Debian's
 # linux-source-SERIES with PAGE_KB pages and the patches in PATCH_DIR, or
 # $KERNEL_IMAGE) and the initramfs (or $INITRD_IMAGE) ($kernel, $initrd),
 # and gives the test an empty $work ($QEMU_DIR/$name unless set) with $log
@@ -28,7 +28,7 @@ boot_test_setup() {
     . "$top/scripts/dart-gens.sh"
     dart_gen "$gen" ||
         { echo "$name: unknown DART generation $gen" >&2; exit 2; }
-    . "$top/scripts/tap.sh"
+    . "$top/tests/lib/tap.sh"
     kernel=${KERNEL_IMAGE:-$("$top/scripts/build-kernel.sh" "$series" \
                             "$page_kb" ${patches:+"$patches"})} ||
         { echo "not ok 1 - $name: kernel build"; exit 1; }
