@@ -20,6 +20,8 @@ need_pkgs=(
     # U-Boot (scripts/build-uboot.sh): its download, and the host tools
     # its build makes (mkeficapsule needs GnuTLS and libuuid)
     curl libgnutls28-dev uuid-dev
+    # the U-Boot tests' ext4 disk (mkfs.ext4 -d)
+    e2fsprogs
 )
 case "${1:-}" in
 bench)

@@ -9,11 +9,12 @@
 #
 #   bypass      (default; translate on t8103-usb4, which cannot bypass)
 #               the DARTs as they are: U-Boot programs bypass where
-#               PARAMS2 offers it. The disk read must be right and the USB
-#               DART walk no table.
+#               PARAMS2 offers it. The file loaded must be right and the
+#               USB DART walk no table.
 #   translate   -global apple-dart.bypass=off: U-Boot builds page tables;
-#               the read must be right, and the USB DART walk them for the
-#               XHCI's stream, with no stale TLB entry used and no fault.
+#               the file loaded must be right, and the USB DART walk them
+#               for the XHCI's stream, with no stale TLB entry used and no
+#               fault.
 #   locked      firmware presets the USB DART and locks it, as m1n1 does the
 #               display DART: U-Boot ignores the lock (its writes are
 #               refused) and its XHCI's DMA faults.
@@ -27,8 +28,8 @@
 #   virtio      a virtio-blk disk on the PCIe root bus (slot 4, stream 4 of
 #               the PCIe DART), bypass: U-Boot's virtio does not use the
 #               IOMMU API, so it works only where the DART bypasses.
-#   linux       U-Boot loads Linux and its initramfs from the USB disk and
-#               boots them with booti and its devicetree; guest/init runs
+#   linux       U-Boot loads Linux and its initramfs, files on the USB
+#               disk (Image, initramfs.cpio.gz), and boots them with booti and its devicetree; guest/init runs
 #               its checks (apple_virt.test=1) against the DARTs U-Boot
 #               left behind.
 #   takeover    the PCIe DART preset and locked by firmware; U-Boot loads
@@ -39,8 +40,13 @@
 #               (build-uboot.sh unfixed): asserts the failure that a fix
 #               in guest/u-boot/fixes/ is about, for GEN and M.
 #
-# Every boot: U-Boot starts USB, reads the disk (usb read), checksums it
-# (crc32) and powers off (PSCI); the CRC32 is compared with the host's.
+# The disk is an ext4 filesystem on the whole disk (no partition table),
+# made on the host with mkfs.ext4 -d, without root: U-Boot loads files
+# from it by name, as on a Mac (load usb 0 ${kernel_addr_r} Image).
+# Every boot but linux and takeover: U-Boot starts USB (or virtio), loads
+# a 4 MiB random file (load), checksums it (crc32 ${loadaddr}
+# ${filesize}) and powers off (PSCI); the CRC32 is compared with the
+# host's.
 # Prints TAP; exits non-zero on failure.
 set -uo pipefail
 
@@ -84,11 +90,22 @@ mkdir -p "$work"
 log=$work/console.log
 trace=$work/trace.log
 
-# The disk: 4 MiB of random data, or Linux and its initramfs at fixed
-# offsets (the Image at block 0, the initramfs at 16 MiB: a small disk,
-# since guest/init reads the USB disk whole five times).
+# The disk: an ext4 filesystem (mkfs.ext4 -d, from the files in $work/fs)
+# holding data.bin, 4 MiB of random data, or Linux's Image and
+# initramfs.cpio.gz (a small disk, since guest/init reads the USB disk
+# whole five times).
 disk=$work/disk.img
-load=0x810000000
+fs=$work/fs
+mkdir -p "$fs"
+# (in /usr/sbin, which is not in a Debian user's PATH)
+mkfs_ext4=$(PATH=$PATH:/usr/sbin:/sbin command -v mkfs.ext4) ||
+    { echo "not ok 1 - $name: no mkfs.ext4 (e2fsprogs)"; exit 1; }
+mkdisk() {      # mkdisk SIZE: the disk, an ext4 filesystem of $fs's files
+    "$mkfs_ext4" -q -d "$fs" -F "$disk" "$1" > /dev/null   # ("Creating regular file")
+}
+crc32_of() {
+    python3 -c 'import sys, zlib; print("%08x" % zlib.crc32(open(sys.argv[1], "rb").read()))' "$1"
+}
 machine=",dart-check-stale-tlb=on"
 opts=()
 bypass_off=
@@ -114,36 +131,32 @@ if [ "$base" = linux ] || [ "$base" = takeover ]; then
     fi || { echo "not ok 1 - $name: kernel build"; exit 1; }
     initrd=$("$top/scripts/build-initramfs.sh") ||
         { echo "not ok 1 - $name: initramfs build"; exit 1; }
-    ksize=$(stat -c %s "$kernel")
-    isize=$(stat -c %s "$initrd")
-    [ "$ksize" -le $((16 << 20)) ] && [ "$isize" -le $((8 << 20)) ] ||
-        { echo "not ok 1 - $name: kernel or initramfs too big for the disk layout"; exit 1; }
-    truncate -s 24M "$disk"
-    dd if="$kernel" of="$disk" conv=notrunc status=none
-    dd if="$initrd" of="$disk" bs=1M seek=16 conv=notrunc status=none
-    size=$ksize
-    host_crc=$(python3 -c 'import sys, zlib; print("%08x" % zlib.crc32(open(sys.argv[1], "rb").read()))' "$kernel")
-    blocks() { printf '0x%x' $((($1 + 511) / 512)); }
-    cat > "$work/commands" <<EOF
+    cp "$kernel" "$fs/Image"
+    cp "$initrd" "$fs/initramfs.cpio.gz"
+    mkdisk 24M ||
+        { echo "not ok 1 - $name: kernel and initramfs on a 24 MiB ext4 disk"; exit 1; }
+    host_crc=$(crc32_of "$kernel")
+    # (filesize: the size of the file the last load read)
+    cat > "$work/commands" <<'EOF'
 usb start
-usb read \${kernel_addr_r} 0 $(blocks "$ksize")
-crc32 \${kernel_addr_r} $(printf '0x%x' "$ksize")
-usb read \${ramdisk_addr_r} 0x8000 $(blocks "$isize")
+load usb 0 ${kernel_addr_r} Image
+crc32 ${kernel_addr_r} ${filesize}
+load usb 0 ${ramdisk_addr_r} initramfs.cpio.gz
 setenv bootargs console=ttyAMA0 apple_virt.test=1 panic=-1
-booti \${kernel_addr_r} \${ramdisk_addr_r}:$(printf '0x%x' "$isize") \${fdtcontroladdr}
+booti ${kernel_addr_r} ${ramdisk_addr_r}:${filesize} ${fdtcontroladdr}
 EOF
 else
-    size=$((4 << 20))
-    head -c "$size" /dev/urandom > "$disk"
-    host_crc=$(python3 -c 'import sys, zlib; print("%08x" % zlib.crc32(open(sys.argv[1], "rb").read()))' "$disk")
+    head -c $((4 << 20)) /dev/urandom > "$fs/data.bin"
+    mkdisk 8M || { echo "not ok 1 - $name: ext4 disk"; exit 1; }
+    host_crc=$(crc32_of "$fs/data.bin")
     if [ "$base" = virtio ]; then
-        read_cmd="virtio scan"$'\n'"virtio read $load 0 0x2000"
+        read_cmd="virtio scan"$'\n'"load virtio 0 \${loadaddr} data.bin"
     else
-        read_cmd="usb start"$'\n'"usb read $load 0 0x2000"
+        read_cmd="usb start"$'\n'"load usb 0 \${loadaddr} data.bin"
     fi
     cat > "$work/commands" <<EOF
 $read_cmd
-crc32 $load $(printf '0x%x' "$size")
+crc32 \${loadaddr} \${filesize}
 poweroff
 EOF
 fi
@@ -186,7 +199,7 @@ rc=$?
 echo "# $name: U-Boot run $(printf '%.1f' "$(echo "$(date +%s.%N) - $start" | bc)") s" >&2
 
 crc_ok() { grep -q "==> $host_crc" "$log"; }
-# (U-Boot ran, but did not read the disk right)
+# (U-Boot ran, but did not load the file right: no CRC32, or a wrong one)
 not_crc_ok() { grep -q '^U-Boot 20' "$log" && ! crc_ok; }
 walks() {       # walks DART STREAM: table walks for that stream
     grep -c "^apple_dart_walk $1: stream $2 " "$trace"
@@ -212,13 +225,13 @@ locked)
         grep -q "dart-usb: TTBR of stream $xs is locked; write of" "$trace"
     check "the XHCI's DMA faulted on the locked DART (stream $xs)" \
         grep -q "^apple_dart_fault dart-usb: stream $xs " "$trace"
-    check "U-Boot found no USB disk, and read nothing right" \
+    check "U-Boot found no USB disk, and loaded nothing right" \
         sh -c "grep -q '0 Storage Device(s) found' '$log' && ! grep -q '==> $host_crc' '$log'"
     ;;
 bypass|disabled)
     check "QEMU exited by itself (rc $rc)" test "$rc" -eq 0
     check "U-Boot found the USB disk" grep -q "1 Storage Device(s) found" "$log"
-    check "CRC32 of what U-Boot read is the host's ($host_crc)" crc_ok
+    check "CRC32 of the file U-Boot loaded is the host's ($host_crc)" crc_ok
     check "U-Boot set the XHCI's stream to bypass" \
         tcr_write dart-usb $xs "$DART_TCR_BYPASS"
     check "the USB DART walked no table (bypass)" test "$(walks dart-usb $xs)" -eq 0
@@ -232,7 +245,7 @@ bypass|disabled)
 translate)
     check "QEMU exited by itself (rc $rc)" test "$rc" -eq 0
     check "U-Boot found the USB disk" grep -q "1 Storage Device(s) found" "$log"
-    check "CRC32 of what U-Boot read is the host's ($host_crc)" crc_ok
+    check "CRC32 of the file U-Boot loaded is the host's ($host_crc)" crc_ok
     check "U-Boot set the XHCI's stream to translate" \
         tcr_write dart-usb $xs "$DART_TCR_TRANSLATE"
     check "the USB DART walked U-Boot's tables for stream $xs ($(walks dart-usb $xs) walks)" \
@@ -244,7 +257,7 @@ pcie)
     check "QEMU exited by itself (rc $rc)" test "$rc" -eq 0
     check "U-Boot found the USB disk on the PCIe XHCI" \
         grep -q "1 Storage Device(s) found" "$log"
-    check "CRC32 of what U-Boot read is the host's ($host_crc)" crc_ok
+    check "CRC32 of the file U-Boot loaded is the host's ($host_crc)" crc_ok
     check "U-Boot set the PCIe XHCI's stream (2) to translate" \
         tcr_write dart-pcie 2 "$DART_TCR_TRANSLATE"
     check "the PCIe DART walked U-Boot's tables for stream 2 ($(walks dart-pcie 2) walks)" \
@@ -254,7 +267,7 @@ pcie)
     ;;
 virtio)
     check "QEMU exited by itself (rc $rc)" test "$rc" -eq 0
-    check "CRC32 of what U-Boot read over virtio is the host's ($host_crc)" crc_ok
+    check "CRC32 of the file U-Boot loaded over virtio is the host's ($host_crc)" crc_ok
     check "U-Boot set the disk's stream (4) to bypass" \
         tcr_write dart-pcie 4 "$DART_TCR_BYPASS"
     check "the PCIe DART walked no table" test "$(walks dart-pcie 4)" -eq 0
@@ -262,7 +275,7 @@ virtio)
     ;;
 linux)
     check "QEMU exited by itself (rc $rc)" test "$rc" -eq 0
-    check "CRC32 of the kernel U-Boot read is the host's ($host_crc)" crc_ok
+    check "CRC32 of the kernel U-Boot loaded (Image) is the host's ($host_crc)" crc_ok
     check "U-Boot started the kernel" grep -q "Starting kernel" "$log"
     check "Linux's apple-dart driver probed the DARTs" \
         grep -q "apple-dart .*: DART \[pagesize" "$log"
@@ -278,7 +291,7 @@ linux)
     ;;
 takeover)
     check "QEMU exited by itself (rc $rc)" test "$rc" -eq 0
-    check "CRC32 of the kernel U-Boot read is the host's ($host_crc)" crc_ok
+    check "CRC32 of the kernel U-Boot loaded (Image) is the host's ($host_crc)" crc_ok
     check "U-Boot started the patched kernel" grep -q "Starting kernel" "$log"
     # (U-Boot probes the PCIe DART only for a PCI device it uses)
     check "U-Boot left the locked PCIe DART alone (no write refused)" \
@@ -295,7 +308,7 @@ takeover)
     ;;
 unfixed-translate)
     check "QEMU exited by itself (rc $rc)" test "$rc" -eq 0
-    check "U-Boot did not read the disk right (CRC32 not the host's)" \
+    check "U-Boot did not load the file right (no CRC32 of the host's)" \
         not_crc_ok
     case $gen in
     t8110*)
@@ -312,7 +325,7 @@ unfixed-translate)
     ;;
 unfixed-disabled)
     check "QEMU exited by itself (rc $rc)" test "$rc" -eq 0
-    check "U-Boot did not read the disk (stream left disabled)" not_crc_ok
+    check "U-Boot did not load the file (stream left disabled)" not_crc_ok
     check "the USB DART dropped DMA on the disabled stream" \
         grep -q "apple_dart_translate_blocked dart-usb: stream $xs .*disabled" "$trace"
     ;;
