@@ -21,14 +21,11 @@
 # KERNEL_EXTRA_CONFIG=FILE appends FILE to the fragment (and to the key).
 set -euo pipefail
 
-# ccache keys objects on the locale too: build in the same one whoever
-# calls us (a shell or a bare CI environment), so that builds share it.
-unset LANG LANGUAGE LC_ALL LC_CTYPE LC_MESSAGES
-
 top=$(cd "$(dirname "$0")/.." && pwd)
 . "$top/scripts/versions.sh"
 . "$top/scripts/debian-apt.sh"
 . "$top/scripts/cache-lock.sh"
+. "$top/scripts/cross-build.sh"
 
 series=$1
 page_kb=${2:-16}
@@ -76,40 +73,22 @@ if [ -f "$out/Image" ]; then
 fi
 
 debian_linux_source_unpack
-src=$LINUX_SRC
 
+# One build of a series and page size at a time, in the same directories
+# (cross-build.sh): the patched 7.2 costs a third of the CPU time of the
+# unmodified one it follows.
 mkdir -p "$CACHE_DIR/kernels"
-cache_lock "kernel-${out##*/}"
+cache_lock "kernel-build-$pkg-${page_kb}k"
 if [ -f "$out/Image" ]; then      # another build made it meanwhile
     echo "$out/Image"
     exit 0
 fi
 
-if [ ${#patches[@]} -gt 0 ]; then
-    # never patch the cached pristine source: a copy of it
-    psrc="$out.src"
-    rm -rf "$psrc"
-    cp -a "$src" "$psrc"
-    src=$psrc
-    for p in "${patches[@]}"; do
-        echo "build-kernel: applying ${p##*/}" >&2
-        patch -s -p1 -d "$src" < "$p" >&2
-    done
-fi
-
-obj="$out.obj"
-rm -rf "$obj"
-mkdir -p "$obj"
-cc=aarch64-linux-gnu-gcc
-if command -v ccache >/dev/null; then
-    # a fragment change recompiles only what it touches
-    cc="ccache $cc"
-    export CCACHE_DIR="$CACHE_DIR/ccache" CCACHE_NOHASHDIR=1
-    export CCACHE_BASEDIR="$CACHE_DIR/kernels"
-fi
+cross_build_tree "$LINUX_SRC" "$CACHE_DIR/kernels/build-$pkg-${page_kb}k" \
+    build-kernel "${patches[@]}"
 kmake() {
     make -C "$src" O="$obj" ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu- \
-        CC="$cc" "$@"
+        CC="$cross_cc" "$@"
 }
 kfrag="$obj/fragment.config"
 cat "$frag" "${extra[@]}" > "$kfrag"
@@ -120,22 +99,11 @@ if [ "$page_kb" = 4 ]; then
     sed -i 's/^CONFIG_ARM64_16K_PAGES=y/CONFIG_ARM64_4K_PAGES=y/' "$kfrag"
 fi
 echo "build-kernel: configuring $pkg $version (${page_kb} KiB pages)" >&2
-kmake -s allnoconfig >&2
-(cd "$obj" && "$src/scripts/kconfig/merge_config.sh" -m -O "$obj" .config "$kfrag" >/dev/null)
-kmake -s olddefconfig >&2
-missing=$(grep '^CONFIG_.*=y' "$kfrag" | while read -r opt; do
-    grep -qx "$opt" "$obj/.config" || echo "$opt"
-done)
-if [ -n "$missing" ]; then
-    echo "build-kernel: options lost in the merge: $(echo "$missing" | tr '\n' ' ')" >&2
-    exit 1
-fi
+cross_configure build-kernel kmake allnoconfig "$kfrag"
 echo "build-kernel: building $pkg $version Image (about 8 minutes on 2 cores)" >&2
 kmake -s -j"$(($(nproc) + 1))" Image >&2
 rm -rf "$out" "$out.tmp"
 mkdir -p "$out.tmp"
 cp "$obj/arch/arm64/boot/Image" "$obj/.config" "$out.tmp/"
 mv "$out.tmp" "$out"
-rm -rf "$obj"
-[ ${#patches[@]} -eq 0 ] || rm -rf "$src"
 echo "$out/Image"

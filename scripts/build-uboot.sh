@@ -19,13 +19,11 @@
 # path is printed. Nothing is rebuilt when it exists.
 set -euo pipefail
 
-# ccache keys objects on the locale too (see build-kernel.sh)
-unset LANG LANGUAGE LC_ALL LC_CTYPE LC_MESSAGES
-
 top=$(cd "$(dirname "$0")/.." && pwd)
 . "$top/scripts/versions.sh"
 . "$top/scripts/debian-apt.sh"
 . "$top/scripts/cache-lock.sh"
+. "$top/scripts/cross-build.sh"
 
 variant=${1:-fixed}
 case $variant in
@@ -97,53 +95,26 @@ if [ ! -f "$src/.unpacked" ]; then
     cache_unlock
 fi
 
-# One build of a variant at a time, always in the same directories, so
-# that ccache's paths (relative to CCACHE_BASEDIR) repeat from one build
-# to the next, whatever the patches.
-cache_lock "u-boot-build-$variant"
+# One build at a time, of either variant, in the same directories
+# (cross-build.sh): the second variant then costs little more than the
+# files the fixes touch.
+cache_lock u-boot-build
 if [ -f "$out/u-boot.bin" ]; then      # another build made it meanwhile
     echo "$out/u-boot.bin"
     exit 0
 fi
 
-# never patch the cached pristine source: a copy of it
-psrc="$CACHE_DIR/u-boot/build-$variant/src"
-obj="$CACHE_DIR/u-boot/build-$variant/obj"
-rm -rf "$psrc" "$obj"
-mkdir -p "${psrc%/*}"
-cp -a "$src" "$psrc"
-for p in "${patches[@]}"; do
-    echo "build-uboot: applying ${p#"$top"/}" >&2
-    patch -s -p1 -d "$psrc" < "$p" >&2
-done
-
-mkdir -p "$obj"
-cc=aarch64-linux-gnu-gcc
-if command -v ccache >/dev/null; then
-    cc="ccache $cc"
-    export CCACHE_DIR="$CACHE_DIR/ccache" CCACHE_NOHASHDIR=1
-    export CCACHE_BASEDIR="$CACHE_DIR/u-boot"
-fi
+cross_build_tree "$src" "$CACHE_DIR/u-boot/build" build-uboot "${patches[@]}"
 umake() {
-    make -C "$psrc" O="$obj" ARCH=arm CROSS_COMPILE=aarch64-linux-gnu- \
-        CC="$cc" "$@"
+    make -C "$src" O="$obj" ARCH=arm CROSS_COMPILE=aarch64-linux-gnu- \
+        CC="$cross_cc" "$@"
 }
 echo "build-uboot: configuring u-boot $version ($variant)" >&2
-umake -s apple_m1_defconfig >&2
-(cd "$obj" && "$psrc/scripts/kconfig/merge_config.sh" -m -O "$obj" .config "$frag" >/dev/null)
-umake -s olddefconfig >&2
-missing=$(grep -E '^CONFIG_[A-Z0-9_]+=' "$frag" | while read -r opt; do
-    grep -qx "$opt" "$obj/.config" || echo "$opt"
-done)
-if [ -n "$missing" ]; then
-    echo "build-uboot: options lost in the merge: $(echo "$missing" | tr '\n' ' ')" >&2
-    exit 1
-fi
+cross_configure build-uboot umake apple_m1_defconfig "$frag"
 echo "build-uboot: building u-boot $version (about 2-3 minutes on 2 cores)" >&2
 umake -s -j"${UBOOT_JOBS:-2}" >&2
 rm -rf "$out" "$out.tmp"
 mkdir -p "$out.tmp"
 cp "$obj/u-boot.bin" "$obj/u-boot" "$obj/.config" "$out.tmp/"
 mv "$out.tmp" "$out"
-rm -rf "$obj" "$psrc"
 echo "$out/u-boot.bin"
