@@ -29,9 +29,9 @@
 #               the PCIe DART), bypass: U-Boot's virtio does not use the
 #               IOMMU API, so it works only where the DART bypasses.
 #   linux       U-Boot loads Linux and its initramfs, files on the USB
-#               disk (Image, initramfs.cpio.gz), and boots them with booti and its devicetree; guest/init runs
-#               its checks (apple_virt.test=1) against the DARTs U-Boot
-#               left behind.
+#               disk (Image, initramfs.cpio.gz), and boots them with
+#               booti and its devicetree; guest/init runs its checks
+#               (apple_virt.test=1) against the DARTs U-Boot left behind.
 #   takeover    the PCIe DART preset and locked by firmware; U-Boot loads
 #               the project's patched kernel (PATCHED_KERNEL_PATCHES) from
 #               the USB disk, which takes the locked DART over and reads
