@@ -79,6 +79,9 @@ configure_args=(
 if [ "$config" = fuzz ]; then
     # QEMU's generic-fuzz target (tests/qtest/fuzz) under libFuzzer, with
     # ASan, and clang's coverage mapping for make fuzz's line figures.
+    # Counter relocation lets a replay keep its counts in the profile
+    # file as it runs (LLVM_PROFILE_FILE's %c), so that an input that
+    # aborts loses nothing of what the inputs before it covered.
     # No -Werror: clang warns about QEMU code that gcc is quiet on.
     configure_args=(
         --python=/usr/bin/python3
@@ -89,7 +92,7 @@ if [ "$config" = fuzz ]; then
         --disable-docs --disable-tools --disable-install-blobs
         --enable-trace-backends=log
         --cc=clang --cxx=clang++ --enable-fuzzing --enable-asan
-        "--extra-cflags=-fprofile-instr-generate -fcoverage-mapping"
+        "--extra-cflags=-fprofile-instr-generate -fcoverage-mapping -mllvm -runtime-counter-relocation"
         --extra-ldflags=-fprofile-instr-generate
     )
 fi
