@@ -2,7 +2,9 @@
 """Seed inputs for QEMU's generic-fuzz target on apple-virt (make fuzz).
 
     fuzz-seeds.py probe OUT                  the region probe (two inputs)
-    fuzz-seeds.py seeds GEN REGIONS OUTDIR   seeds for DART generation GEN
+    fuzz-seeds.py seeds GEN REGIONS OUTDIR [QEMU_ARGS]
+                                             seeds for DART generation GEN
+                                             on the machine QEMU_ARGS set up
 
 generic-fuzz reads its input as operations separated by "FUZZ": an opcode
 byte (modulo 10) and a packed struct of operands (tests/qtest/fuzz/
@@ -11,25 +13,40 @@ index'th range, in address order, of the memory regions QEMU_FUZZ_OBJECTS
 matched. Those indices depend on the machine (the XHCI's port count, and
 whether edu's BAR is mapped yet), so make fuzz learns them first: it runs
 the probe inputs under QTEST_LOG, and passes the addresses each index
-reached, one "PHASE INDEX ADDRESS" a line, as REGIONS.
+reached, one "PHASE INDEX ADDRESS" a line, as REGIONS. QEMU_ARGS (the
+configuration's QEMU_FUZZ_ARGS) tells the seeds what the machine options
+changed: the number of streams, edu's and the XHCI's streams, the page
+size, four-level tables, which DARTs firmware locked.
 
 Page tables live in guest RAM, which generic-fuzz cannot write directly:
 it fills RAM when a device reads it by DMA, with the input's DMA
-patterns. So every seed that translates adds one pattern, an entry that
-points at one page with VALID set and full subpage permissions: read as
-a table entry it leads to that page, read as a leaf it maps it, at every
-level. The DART's table walks (address_space_ldq_le on system memory)
-are filled this way; DMA through the IOMMU is not (generic-fuzz fills
-the CPU's view at the IOVA), so edu and the XHCI read the pattern only
-through a bypassed stream.
+patterns. The DART's walks read RAM directly (not through
+address_space_read), so nothing fills it for them: a seed that
+translates first reads the table page by DMA through a bypassed stream,
+which fills it with the pattern, an entry that names the table page
+itself with VALID set. Read as a table entry it leads back to that page,
+read as a leaf it maps it, at every level; DMA then lands in the same
+page, at an offset (0x800) that no walk of the seeds reads. DMA through a
+translating stream is filled at the IOVA in the CPU's view (nothing, at
+the seeds' IOVAs), so edu and the XHCI read the pattern only through a
+bypassed stream. The t8103-usb4 DARTs cannot bypass: there, only the
+tables firmware left (pcie-dart-preset=mapped) translate.
 
-The sequences are the drivers' (Linux's apple-dart, m1n1): reset reads,
-attach (TTBR, TCR, stream enable), DMA, TLB invalidate, a fault and its
-clearing, bypass, the T8020 lock, T8110 PROTECT/UNPROTECT/PROTECT_LOCK,
-the XHCI's command ring through the USB DART, the display engine.
+The sequences are the drivers' (Linux's apple-dart, m1n1), then every
+register and fault path the model has, one seed a path, so that the
+replay of the seeds alone reaches what MMIO can reach: reset reads,
+every register of each layout with its read-only and unimplemented
+neighbours, attach (TTBR, TCR, stream enable), DMA, TLB invalidation
+per stream and of all streams, stale TLB entries, every fault kind,
+subpage windows, lost and masked faults, T8110's ERROR_STREAMS, bypass,
+blocked and disabled streams, tables outside RAM, the T8020 lock, T8110
+PROTECT/UNPROTECT/PROTECT_LOCK, BUSY polling, PTE format reports, the
+XHCI's command ring through the USB DART and the display engine's
+registers.
 """
 
 import os
+import shlex
 import struct
 import sys
 
@@ -40,24 +57,70 @@ SIZES = {1: 0, 2: 1, 4: 2, 8: 3}
 
 # apple-virt's memory map (hw/arm/apple-virt.c)
 DART_PCIE, DART_USB, DART_DISP = 0x09100000, 0x09110000, 0x09120000
+DART_SIZE = 0x4000
 XHCI, DISPLAY, ECAM = 0x09200000, 0x09300000, 0x4010000000
 EDU_BAR = 0x10000000            # where the seeds put edu's BAR 0
 RAM = 0x800000000
 TABLES = RAM + 0x100000         # as the qtests' harness
 PAGE = RAM + 0x200000           # the page every pattern entry names
+EMPTY = RAM + 0x300000          # a page of invalid entries
 IOVA = 0x4000
+DATA = 0x800                    # where DMA lands in a mapped page
 EDU_SLOT, XHCI_SID = 3, 1
 EDU_CFG = EDU_SLOT << 15        # ECAM offset of edu's config space
 PROBE_MAX = 40                  # indices the probe tries
+# generic-fuzz's -m 512M: firmware's carve-out is the top 8 MiB, and
+# the PCIe DART's preset streams map its region at this IOVA
+FW_PCIE_IOVA = 0x0c000000
 
-# DART generations: register layout, PTE format, streams, TTBR base
+# DART generations: register layout, PTE format, streams, TTBR base,
+# whether streams can bypass translation
 GENS = {
-    "t8103": ("t8020", "dart1", 16, 0x200),
-    "t8103-usb4": ("t8020", "dart1", 64, 0x400),
-    "t6000": ("t8020", "dart2", 16, 0x200),
-    "t8110": ("t8110", "dart2", 16, 0x1400),
-    "t8110-va42": ("t8110", "dart2", 16, 0x1400),
+    "t8103": ("t8020", "dart1", 16, 0x200, True),
+    "t8103-usb4": ("t8020", "dart1", 64, 0x400, False),
+    "t6000": ("t8020", "dart2", 16, 0x200, True),
+    "t8110": ("t8110", "dart2", 16, 0x1400, True),
+    "t8110-va42": ("t8110", "dart2", 16, 0x1400, True),
 }
+
+
+class Config:
+    """What the seeds need to know of one machine configuration."""
+
+    def __init__(self, gen, qemu_args=""):
+        self.gen = gen
+        (self.layout, self.fmt, self.streams, self.ttbr_base,
+         self.can_bypass) = GENS[gen]
+        opts = {}
+        globs = {}
+        argv = shlex.split(qemu_args)
+        for i, a in enumerate(argv[:-1]):
+            if a in ("-M", "-machine"):
+                for kv in argv[i + 1].split(","):
+                    k, _, v = kv.partition("=")
+                    opts[k] = v
+            elif a == "-global":
+                k, _, v = argv[i + 1].partition("=")
+                globs[k.split(".", 1)[-1]] = v
+        va_bits = int(opts.get("dart-va-bits", "0"), 0)
+        self.four_level = gen == "t8110-va42" or (self.layout == "t8110" and
+                                                  va_bits > 36)
+        if self.layout == "t8110":
+            self.streams = int(opts.get("dart-num-streams", "16"), 0)
+        self.page_shift = 12 if globs.get("page-size") == "4096" else 14
+        self.edu_sid = EDU_SLOT
+        for item in filter(None, opts.get("pcie-dart-streams", "").split("+")):
+            slot, _, sid = item.partition(":")
+            if slot == str(EDU_SLOT):
+                self.edu_sid = int(sid, 0)
+        self.xhci_sid = int(opts.get("usb-dart-stream", str(XHCI_SID)), 0)
+        self.locked = {
+            DART_PCIE: opts.get("pcie-dart-locked") == "on",
+            DART_USB: opts.get("usb-dart-locked") == "on",
+            DART_DISP: opts.get("disp-dart-locked", "on") == "on",
+        }
+        self.pcie_preset = opts.get("pcie-dart-preset", "none")
+        self.busy_ns = "busy-ns" in globs
 
 
 class Seq:
@@ -117,65 +180,108 @@ def probe_post(regions):
     return s.data() + SEP + probe_inputs()
 
 
-def pte(fmt, pa):
-    """An entry for @pa in format @fmt: VALID, full subpage range."""
-    full = 0xfff << 40
+def pte(fmt, pa, no_read=False, no_write=False, sub=(0, 0xfff), foreign=0):
+    """An entry for @pa in format @fmt: VALID, subpage window @sub."""
+    win = sub[0] << 52 | sub[1] << 40
     if fmt == "dart1":
-        return (pa & (((1 << 24) - 1) << 12)) | full | 1
-    return ((pa >> 4) & (((1 << 28) - 1) << 10)) | full | 1
+        e = (pa & (((1 << 24) - 1) << 12)) | win | 1
+        return e | (no_write << 7) | (no_read << 8)
+    e = ((pa >> 4) & (((1 << 28) - 1) << 10)) | win | 1
+    return e | (no_write << 2) | (no_read << 3) | foreign
 
 
 class Dart:
-    """Driver-level operations on one DART of generation @gen."""
+    """Driver-level operations on one DART of configuration @cfg."""
 
-    def __init__(self, s, gen, base):
-        self.s, self.base = s, base
-        self.layout, self.fmt, self.streams, self.ttbr_base = GENS[gen]
-        self.four_level = gen == "t8110-va42"
+    def __init__(self, s, cfg, base):
+        self.s, self.cfg, self.base = s, cfg, base
+        self.layout, self.fmt = cfg.layout, cfg.fmt
+        self.streams, self.ttbr_base = cfg.streams, cfg.ttbr_base
+        self.four_level = cfg.four_level
+        self.t8020 = self.layout == "t8020"
+        self.words = (self.streams + 31) // 32
 
     def wr(self, off, val):
-        self.s.wr(self.base + off, val)
+        self.s.wr(self.base + off, val & 0xffffffff)
 
     def rd(self, off):
         self.s.rd(self.base + off)
 
+    # register offsets
+    def tcr_off(self, sid):
+        return (0x100 if self.t8020 else 0x1000) + 4 * sid
+
+    def ttbr_off(self, sid, idx=0):
+        stride = 16 if self.t8020 else 4
+        return self.ttbr_base + stride * sid + 4 * idx
+
+    def err_regs(self):
+        return (0x40, 0x50, 0x54) if self.t8020 else (0x100, 0x170, 0x174)
+
+    def cmd_reg(self):
+        return 0x20 if self.t8020 else 0x80
+
+    # register values
+    def ttbr_val(self, table):
+        if self.t8020:
+            return (table >> 12) & 0x7fffffff | 1 << 31
+        return ((table >> 12) & 0x3ffffffc) | 1
+
+    def tcr_translate(self):
+        if self.t8020:
+            return 1 << 7
+        return 1 | (8 if self.four_level else 0)
+
+    def tcr_bypass(self):
+        return (1 << 8 | 1 << 12) if self.t8020 else 0x6
+
+    def pte(self, pa, **kw):
+        return pte(self.fmt, pa, **kw)
+
     def reset_reads(self):
         for off in (0x00, 0x04, 0x08, 0x0c):
             self.rd(off)
-        if self.layout == "t8020":
-            for off in (0x20, 0x40, 0x50, 0x54, 0x60, 0xfc):
-                self.rd(off)
+        if self.t8020:
+            offs = [0x20, 0x40, 0x50, 0x54, 0x60, 0xfc]
+            offs += [0x34 + 4 * w for w in range(self.words + 1)]
         else:
-            for off in (0x80, 0x100, 0x104, 0x170, 0x174, 0x1c0, 0x200,
-                        0x208, 0x700, 0xc00):
-                self.rd(off)
-
-    def tcr_off(self, sid):
-        return (0x100 if self.layout == "t8020" else 0x1000) + 4 * sid
-
-    def ttbr_off(self, sid, idx=0):
-        stride = 16 if self.layout == "t8020" else 4
-        return self.ttbr_base + stride * sid + 4 * idx
+            offs = [0x80, 0x100, 0x104, 0x170, 0x174, 0x200, 0x204, 0x208,
+                    0x700]
+            for w in range(self.words):
+                offs += [0x1c0 + 4 * w, 0xc00 + 4 * w, 0xc20 + 4 * w]
+        for off in offs:
+            self.rd(off)
+        for sid in sorted({0, 1, self.streams - 1}):
+            self.rd(self.tcr_off(sid))
+            self.rd(self.ttbr_off(sid))
+        # past the last stream, and a hole: unimplemented
+        self.rd(self.tcr_off(self.streams))
+        self.rd(self.ttbr_off(self.streams))
+        self.rd(DART_SIZE - 4)
 
     def enable_streams(self):
-        if self.layout == "t8020":
+        if self.t8020:
             self.wr(0xfc, 0xffffffff)
         else:
-            for w in range((self.streams + 31) // 32):
+            for w in range(self.words):
                 self.wr(0xc00 + 4 * w, 0xffffffff)
 
-    def attach(self, sid, table=TABLES):
-        if self.layout == "t8020":
-            self.wr(self.ttbr_off(sid), (table >> 12) | 1 << 31)
-            self.wr(self.tcr_off(sid), 1 << 7)
+    def disable_stream(self, sid):
+        if self.t8020:
+            self.wr(0xfc, ~(1 << sid) if sid < 32 else 0xffffffff)
         else:
-            self.wr(self.ttbr_off(sid), ((table >> 12) & 0x3ffffffc) | 1)
-            self.wr(self.tcr_off(sid), 1 | (8 if self.four_level else 0))
+            self.wr(0xc20 + 4 * (sid // 32), 1 << (sid % 32))
+
+    def attach(self, sid, table=TABLES):
+        self.wr(self.ttbr_off(sid), self.ttbr_val(table))
+        self.wr(self.tcr_off(sid), self.tcr_translate())
         self.enable_streams()
 
+    def translate(self, sid):
+        self.wr(self.tcr_off(sid), self.tcr_translate())
+
     def bypass(self, sid):
-        self.wr(self.tcr_off(sid), (1 << 8 | 1 << 12)
-                if self.layout == "t8020" else 0x6)
+        self.wr(self.tcr_off(sid), self.tcr_bypass())
         self.enable_streams()
 
     def detach(self, sid):
@@ -183,10 +289,9 @@ class Dart:
         self.wr(self.ttbr_off(sid), 0)
 
     def invalidate(self, sid):
-        if self.layout == "t8020":
-            for w in range((self.streams + 31) // 32):
-                mask = (1 << sid) >> (32 * w) & 0xffffffff
-                self.wr(0x34 + 4 * w, mask)
+        if self.t8020:
+            for w in range(self.words):
+                self.wr(0x34 + 4 * w, (1 << sid) >> (32 * w))
             self.wr(0x20, 1 << 20)
             self.rd(0x20)
         else:
@@ -194,25 +299,32 @@ class Dart:
             self.rd(0x80)
 
     def invalidate_all(self):
-        if self.layout == "t8020":
-            for w in range((self.streams + 31) // 32):
+        if self.t8020:
+            for w in range(self.words):
                 self.wr(0x34 + 4 * w, 0xffffffff)
             self.wr(0x20, 1 << 20)
         else:
             self.wr(0x80, 0)
-        self.rd(0x80 if self.layout == "t8110" else 0x20)
+        self.rd(self.cmd_reg())
+
+    def fault_read(self):
+        for off in self.err_regs():
+            self.rd(off)
+        if not self.t8020:
+            for w in range(self.words):
+                self.rd(0x1c0 + 4 * w)
 
     def fault_clear(self):
-        err, lo, hi = ((0x40, 0x50, 0x54) if self.layout == "t8020"
-                       else (0x100, 0x170, 0x174))
-        self.rd(err)
-        self.rd(lo)
-        self.rd(hi)
+        err = self.err_regs()[0]
+        self.fault_read()
         self.wr(err, 0xffffffff)
+        if not self.t8020:
+            for w in range(self.words):
+                self.wr(0x1c0 + 4 * w, 0xffffffff)
         self.rd(err)
 
     def lock(self):
-        if self.layout == "t8020":
+        if self.t8020:
             self.wr(0x60, 1 << 15)
             self.rd(0x60)
         else:
@@ -220,7 +332,7 @@ class Dart:
             self.rd(0x200)
 
     def map_pattern(self, page=PAGE):
-        self.s.pattern(struct.pack("<Q", pte(self.fmt, page)))
+        self.s.pattern(struct.pack("<Q", self.pte(page)))
 
 
 def edu_setup(s):
@@ -244,8 +356,23 @@ def edu_dma(s, iova, to_ram=False, count=64):
     s.rd(EDU_BAR + 0x98, 8)
 
 
-def seeds(gen, regions):
+def fill(s, d, sid, page, entry):
+    """Fill @page with @entry: bypass @sid, read the page by DMA, translate.
+
+    The stream's TLB is left as it was: a stale entry stays stale."""
+    s.clear_patterns()
+    s.pattern(struct.pack("<Q", entry))
+    d.bypass(sid)
+    edu_dma(s, page, count=4096)
+    d.translate(sid)
+
+
+def seeds(gen, regions, qemu_args=""):
+    cfg = Config(gen, qemu_args)
     out = {}
+    sid = cfg.edu_sid
+    va = IOVA + DATA                # DMA lands at PAGE + DATA
+    vb = 2 * IOVA + DATA            # a second page
 
     def new():
         return Seq(regions)
@@ -253,79 +380,306 @@ def seeds(gen, regions):
     # Reset state of every DART, the display engine, the XHCI
     s = new()
     for base in (DART_PCIE, DART_USB, DART_DISP):
-        Dart(s, gen, base).reset_reads()
+        Dart(s, cfg, base).reset_reads()
     for off in range(0, 0x2c, 4):
         s.rd(DISPLAY + off)
     s.rd(XHCI)
     s.rd(XHCI + 0x40)
     out["reset"] = s
 
+    # Every register of each DART written: the read-only ones and the
+    # holes (ignored, logged), the bits the model does not implement,
+    # the stream bitmaps, each read back
+    for base, name in ((DART_PCIE, "pcie"), (DART_USB, "usb"),
+                       (DART_DISP, "disp")):
+        s = new()
+        d = Dart(s, cfg, base)
+        err, lo, hi = d.err_regs()
+        for off in (0x00, 0x04, lo, hi, DART_SIZE - 4):
+            d.wr(off, 0x12345678)
+            d.rd(off)
+        d.wr(d.tcr_off(0), 0xffffffff)         # reserved bits
+        d.rd(d.tcr_off(0))
+        d.wr(d.tcr_off(d.streams), 1)          # no such stream
+        d.wr(d.ttbr_off(d.streams), 1)
+        d.wr(d.ttbr_off(1, 3), 0x80000001)     # the last TTBR of stream 1
+        d.rd(d.ttbr_off(1, 3))
+        d.wr(err, 0)
+        if d.t8020:
+            d.wr(0x20, 0x3)                     # not INVALIDATE
+            d.wr(0x20, 1 << 20 | 1)
+            for w in range(d.words + 1):
+                d.wr(0x34 + 4 * w, 0xffffffff)
+                d.rd(0x34 + 4 * w)
+            d.wr(0xfc, 0x5)
+            d.rd(0xfc)
+            d.wr(0x60, 0x1)                     # not LOCK
+            d.rd(0x60)
+        else:
+            d.wr(0x08, 0)                       # PARAMS3, PARAMS4
+            d.wr(0x0c, 0)
+            d.wr(0x80, 1 << 8 | (d.streams - 1))
+            d.wr(0x80, 1 << 8 | 0xff)           # beyond the streams
+            d.wr(0x80, 2 << 8)                  # not a flush
+            d.wr(0x80, 0)
+            d.rd(0x80)
+            d.wr(0x104, 0xffffffff)
+            d.rd(0x104)
+            d.wr(0x104, 0)
+            d.wr(0x700, 0)
+            d.rd(0x700)
+            d.wr(0x204, 0)
+            d.rd(0x204)
+            for w in range(d.words):
+                d.wr(0xc20 + 4 * w, 0xffffffff)
+                d.rd(0xc00 + 4 * w)
+                d.wr(0xc00 + 4 * w, 0xffffffff)
+                d.rd(0xc20 + 4 * w)
+                d.wr(0x1c0 + 4 * w, 0xffffffff)
+            d.wr(0xc00 + 4 * d.words, 1)        # past the last word
+            d.rd(0x1c0 + 4 * d.words)
+        out["registers-" + name] = s
+
     # attach, map, DMA both ways, invalidate, DMA, detach
     s = new()
-    d = Dart(s, gen, DART_PCIE)
+    d = Dart(s, cfg, DART_PCIE)
     edu_setup(s)
-    d.map_pattern()
-    d.attach(EDU_SLOT)
-    edu_dma(s, IOVA)
-    edu_dma(s, IOVA, to_ram=True)
-    d.invalidate(EDU_SLOT)
-    edu_dma(s, IOVA + 0x4000)
-    d.detach(EDU_SLOT)
+    if cfg.can_bypass:
+        fill(s, d, sid, PAGE, d.pte(PAGE))
+    d.attach(sid, PAGE)
+    edu_dma(s, va)
+    edu_dma(s, va)                              # from the TLB
+    edu_dma(s, va, to_ram=True)
+    d.invalidate(sid)
+    edu_dma(s, vb)
+    edu_dma(s, va)
     d.invalidate_all()
-    edu_dma(s, IOVA)
+    edu_dma(s, va, to_ram=True)
+    d.detach(sid)
+    d.invalidate_all()
+    edu_dma(s, va)
+    d.fault_clear()
     out["attach-map-dma"] = s
 
-    # a fault: translation on, no valid TTBR; then read and clear it
+    # the firmware's tables, where it preset them
+    if cfg.pcie_preset == "mapped":
+        s = new()
+        d = Dart(s, cfg, DART_PCIE)
+        edu_setup(s)
+        d.rd(d.ttbr_off(sid))
+        d.rd(d.tcr_off(sid))
+        edu_dma(s, FW_PCIE_IOVA)
+        edu_dma(s, FW_PCIE_IOVA + 0x100, to_ram=True)
+        edu_dma(s, FW_PCIE_IOVA + 0x10000)      # past the region
+        d.fault_clear()
+        d.invalidate(sid)
+        edu_dma(s, FW_PCIE_IOVA)
+        d.wr(d.tcr_off(sid), 0)                 # blocked (if not locked)
+        edu_dma(s, FW_PCIE_IOVA)
+        d.fault_clear()
+        out["firmware-tables"] = s
+
+    if cfg.can_bypass:
+        # stale TLB entries: the tables change, the TLB does not
+        s = new()
+        d = Dart(s, cfg, DART_PCIE)
+        edu_setup(s)
+        fill(s, d, sid, PAGE, d.pte(PAGE))
+        d.attach(sid, PAGE)
+        edu_dma(s, va)
+        edu_dma(s, vb)
+        d.invalidate(sid)                       # nothing changed
+        edu_dma(s, va)
+        edu_dma(s, vb)
+        fill(s, d, sid, PAGE, d.pte(PAGE, no_write=True))
+        edu_dma(s, va)                          # stale: now read-only
+        edu_dma(s, va)                          # (reported once)
+        fill(s, d, sid, PAGE, 0)
+        edu_dma(s, vb)                          # stale: now unmapped
+        d.invalidate(sid)
+        edu_dma(s, va, to_ram=True)             # walks: no entry
+        d.fault_clear()
+        out["stale-tlb"] = s
+
+        # permissions: read-only and write-only leaves, a second fault
+        # while the first is latched, and clearing
+        s = new()
+        d = Dart(s, cfg, DART_PCIE)
+        edu_setup(s)
+        fill(s, d, sid, PAGE, d.pte(PAGE, no_write=True))
+        d.attach(sid, PAGE)
+        edu_dma(s, va)
+        edu_dma(s, va, to_ram=True)             # write fault
+        d.fault_read()
+        fill(s, d, sid, PAGE, d.pte(PAGE, no_read=True))
+        d.invalidate(sid)
+        edu_dma(s, va)                          # read fault, lost
+        d.fault_clear()
+        edu_dma(s, va)                          # read fault, latched
+        edu_dma(s, va, to_ram=True)
+        d.fault_clear()
+        out["permissions"] = s
+
+        # a subpage window: in it, across its end, outside it
+        unit = 1 << (cfg.page_shift - 12)
+        start = DATA // unit
+        s = new()
+        d = Dart(s, cfg, DART_PCIE)
+        edu_setup(s)
+        fill(s, d, sid, PAGE, d.pte(PAGE, sub=(start, start + 64 // unit - 1)))
+        d.attach(sid, PAGE)
+        edu_dma(s, va, count=32)
+        edu_dma(s, va, to_ram=True, count=32)
+        edu_dma(s, va, count=128)               # runs past the window
+        d.fault_clear()
+        edu_dma(s, va - 0x100, to_ram=True)     # before it
+        d.fault_clear()
+        edu_dma(s, va - 0x100)
+        d.fault_clear()
+        out["subpage"] = s
+
+        # missing entries at each level, and tables outside RAM
+        s = new()
+        d = Dart(s, cfg, DART_PCIE)
+        edu_setup(s)
+        fill(s, d, sid, EMPTY, 0)
+        fill(s, d, sid, TABLES, d.pte(EMPTY))
+        d.attach(sid, EMPTY)
+        edu_dma(s, va)                          # top level
+        d.fault_clear()
+        d.attach(sid, TABLES)
+        edu_dma(s, va)                          # next level
+        d.fault_clear()
+        if cfg.four_level:
+            fill(s, d, sid, PAGE, d.pte(TABLES))
+            d.attach(sid, PAGE)
+            d.invalidate(sid)
+            edu_dma(s, va)                      # leaf
+            d.fault_clear()
+        d.attach(sid, DART_PCIE)                # tables in MMIO
+        edu_dma(s, va)
+        d.fault_clear()
+        out["missing"] = s
+
+    # faults without tables: no TTBR, a TTBR beyond the stream's, a
+    # blocked stream, a disabled one; a multi-chunk DMA faults once
     s = new()
-    d = Dart(s, gen, DART_PCIE)
+    d = Dart(s, cfg, DART_PCIE)
     edu_setup(s)
-    d.wr(d.tcr_off(EDU_SLOT), 1 << 7 if d.layout == "t8020" else 1)
+    d.wr(d.ttbr_off(sid), 0)
+    d.translate(sid)
     d.enable_streams()
-    edu_dma(s, IOVA)
+    edu_dma(s, va)
     d.fault_clear()
-    # ... and a missing leaf: tables that hold no valid entry
-    s.pattern(struct.pack("<Q", 0))
-    d.attach(EDU_SLOT)
-    edu_dma(s, IOVA, to_ram=True)
+    edu_dma(s, va, to_ram=True, count=256)
+    d.fault_clear()
+    d.attach(sid, EMPTY)
+    edu_dma(s, 1 << 36 | va)                    # TTBR 1 (T8020), or none
+    d.fault_clear()
+    if d.t8020:
+        d.wr(d.ttbr_off(sid, 1), d.ttbr_val(EMPTY))
+        edu_dma(s, 1 << 36 | va)
+        d.fault_clear()
+    d.wr(d.tcr_off(sid), 0)
+    edu_dma(s, va)                              # blocked
+    d.bypass(sid)
+    d.disable_stream(sid)
+    edu_dma(s, va)                              # disabled
+    d.rd(0xfc if d.t8020 else 0xc00 + 4 * (sid // 32))
     d.fault_clear()
     out["fault"] = s
 
     # bypass: edu DMA straight to RAM
     s = new()
-    d = Dart(s, gen, DART_PCIE)
+    d = Dart(s, cfg, DART_PCIE)
     edu_setup(s)
     s.pattern(b"\x5a\xa5", 0, 1)
-    d.bypass(EDU_SLOT)
+    d.bypass(sid)
     edu_dma(s, PAGE)
     edu_dma(s, PAGE + 0x100, to_ram=True)
+    d.fault_clear()
     out["bypass"] = s
 
     # lock after attach; writes to the locked registers are refused
     s = new()
-    d = Dart(s, gen, DART_PCIE)
+    d = Dart(s, cfg, DART_PCIE)
     edu_setup(s)
-    d.map_pattern()
-    d.attach(EDU_SLOT)
+    if cfg.can_bypass:
+        fill(s, d, sid, PAGE, d.pte(PAGE))
+    d.attach(sid, PAGE)
     d.lock()
-    d.wr(d.ttbr_off(EDU_SLOT), 0)
-    d.wr(d.tcr_off(EDU_SLOT), 0)
-    d.rd(d.ttbr_off(EDU_SLOT))
-    d.rd(d.tcr_off(EDU_SLOT))
-    edu_dma(s, IOVA)
-    d.invalidate(EDU_SLOT)
+    d.lock()                                    # again: no change
+    d.wr(d.ttbr_off(sid), 0)
+    d.wr(d.tcr_off(sid), 0)
+    d.rd(d.ttbr_off(sid))
+    d.rd(d.tcr_off(sid))
+    edu_dma(s, va)
+    d.invalidate(sid)
+    d.invalidate_all()
+    edu_dma(s, va)
+    d.fault_clear()
     out["lock"] = s
 
-    if GENS[gen][0] == "t8110":
+    # the DARTs firmware locked: every write refused
+    for base, name in ((DART_PCIE, "pcie"), (DART_USB, "usb"),
+                       (DART_DISP, "disp")):
+        if not cfg.locked[base]:
+            continue
+        s = new()
+        d = Dart(s, cfg, base)
+        for x in (0, 1):
+            d.rd(d.ttbr_off(x))
+            d.rd(d.tcr_off(x))
+            d.wr(d.ttbr_off(x), 0)
+            d.wr(d.tcr_off(x), d.tcr_bypass())
+        d.lock()
+        if not d.t8020:
+            d.wr(0x204, 1)                      # UNPROTECT, sealed
+            d.rd(0x200)
+            d.rd(0x208)
+        d.invalidate_all()
+        out["locked-" + name] = s
+
+    # BUSY after each invalidation: polled until clear (busy-reads),
+    # or until virtual time passed (busy-ns)
+    s = new()
+    d = Dart(s, cfg, DART_PCIE)
+    edu_setup(s)
+    d.invalidate(sid)
+    for _ in range(4):
+        d.rd(d.cmd_reg())
+    d.invalidate_all()
+    if cfg.busy_ns:
+        d.bypass(sid)
+        edu_dma(s, PAGE)                        # a timer to step to
+    d.rd(d.cmd_reg())
+    d.rd(d.cmd_reg())
+    out["busy"] = s
+
+    if d.fmt == "dart2":
+        # a DART1 leaf bit in DART2 tables (dart-check-pte=on reports it)
+        s = new()
+        d = Dart(s, cfg, DART_PCIE)
+        edu_setup(s)
+        fill(s, d, sid, PAGE, d.pte(PAGE, foreign=2))
+        d.attach(sid, PAGE)
+        edu_dma(s, va)
+        edu_dma(s, vb)
+        d.fault_clear()
+        out["pte-format"] = s
+
+    if cfg.layout == "t8110":
         # PROTECT, UNPROTECT, PROTECT again and seal it with PROTECT_LOCK
         s = new()
-        d = Dart(s, gen, DART_PCIE)
-        d.attach(EDU_SLOT)
+        d = Dart(s, cfg, DART_PCIE)
+        d.attach(sid)
         d.wr(0x200, 1)
-        d.wr(d.ttbr_off(EDU_SLOT), 0)
-        d.rd(d.ttbr_off(EDU_SLOT))
+        d.wr(d.ttbr_off(sid), 0)
+        d.rd(d.ttbr_off(sid))
         d.wr(0x204, 1)
-        d.wr(d.ttbr_off(EDU_SLOT), 0)
+        d.wr(d.ttbr_off(sid), 0)
         d.wr(0x200, 0x1b)
+        d.wr(0x200, 0x20)                       # an unknown bit
         d.wr(0x208, 1)
         d.wr(0x204, 1)
         d.rd(0x200)
@@ -334,12 +688,37 @@ def seeds(gen, regions):
         d.rd(0x1c0)
         out["protect"] = s
 
+        # ERROR_MASK hides faults; ERROR_STREAMS keeps the interrupt up
+        # until cleared too, one bit a stream
+        s = new()
+        d = Dart(s, cfg, DART_PCIE)
+        edu_setup(s)
+        d.wr(d.ttbr_off(sid), 0)
+        d.translate(sid)
+        d.enable_streams()
+        d.wr(0x104, 1)                          # NO_TTBR masked
+        edu_dma(s, va)
+        d.fault_read()
+        d.wr(0x104, 0)
+        edu_dma(s, va)
+        d.fault_read()
+        d.wr(0x100, 0xffffffff)                 # ERROR cleared ...
+        d.rd(0x100)
+        d.fault_read()                          # ... streams pending
+        edu_dma(s, va, to_ram=True)
+        d.wr(0x1c0 + 4 * (sid // 32), 1 << (sid % 32))
+        d.fault_read()
+        d.wr(0x100, 0xffffffff)
+        d.fault_read()
+        out["error-streams"] = s
+
     # XHCI: its command ring through the USB DART, bypassed and mapped
     s = new()
-    d = Dart(s, gen, DART_USB)
+    d = Dart(s, cfg, DART_USB)
+    xsid = cfg.xhci_sid
     op = XHCI + 0x40
     s.rd(XHCI)
-    d.bypass(XHCI_SID)
+    d.bypass(xsid)
     # an Enable Slot command TRB with the cycle bit, and a NOOP
     s.pattern(struct.pack("<QII", 0, 0, 9 << 10 | 1))
     s.pattern(struct.pack("<QII", 0, 0, 23 << 10 | 1))
@@ -353,34 +732,40 @@ def seeds(gen, regions):
     s.wr(op + 0x00, 1)                      # USBCMD.RUN
     s.wr(XHCI + 0x2000, 0)                  # doorbell 0
     s.rd(op + 0x04)
-    d.detach(XHCI_SID)
+    d.detach(xsid)
     s.clear_patterns()
     d.map_pattern()
-    d.attach(XHCI_SID)
+    d.attach(xsid)
     s.wr(op + 0x18, IOVA | 1)
     s.wr(op + 0x1c, 0)
     s.wr(XHCI + 0x2000, 0)
     d.fault_clear()
     out["xhci"] = s
 
-    # the display engine: scan out at an IOVA the display DART maps, at
-    # one it does not, resize, stop
+    # the display engine: every register, read-only and unknown ones
+    # written, scan-out at an IOVA the display DART maps and at one it
+    # does not, enable and disable
     s = new()
-    d = Dart(s, gen, DART_DISP)
+    d = Dart(s, cfg, DART_DISP)
     d.map_pattern()
-    for off in (0x04, 0x08, 0x0c, 0x10, 0x14, 0x18, 0x28):
+    for off in (0x00, 0x04, 0x08, 0x0c, 0x10, 0x14, 0x18, 0x1c, 0x28):
         s.rd(DISPLAY + off)
     s.wr(DISPLAY + 0x08, IOVA)
-    s.wr(DISPLAY + 0x0c, 0)
+    s.wr(DISPLAY + 0x0c, 1)
+    s.rd(DISPLAY + 0x08)
+    s.rd(DISPLAY + 0x0c)
     s.rd(DISPLAY + 0x20)
     s.rd(DISPLAY + 0x24)
     s.rd(DISPLAY + 0x28)
     d.fault_clear()
-    s.wr(DISPLAY + 0x10, 64)
-    s.wr(DISPLAY + 0x14, 64)
-    s.wr(DISPLAY + 0x18, 256)
-    s.wr(DISPLAY + 0x04, 1)
+    for off in (0x00, 0x10, 0x14, 0x18, 0x20, 0x24, 0x28, 0x1c, 0xffc):
+        s.wr(DISPLAY + off, 64)
+    s.rd(DISPLAY + 0xffc)
     s.wr(DISPLAY + 0x04, 0)
+    s.wr(DISPLAY + 0x04, 0)
+    s.wr(DISPLAY + 0x04, 0xff)              # reserved bits, enable
+    s.wr(DISPLAY + 0x04, 1)
+    s.rd(DISPLAY + 0x04)
     s.rd(DISPLAY + 0x28)
     out["display"] = s
     return out
@@ -404,15 +789,17 @@ def main(argv):
         with open(argv[3], "wb") as f:
             f.write(probe_post(read_regions(argv[2])))
         return 0
-    if len(argv) == 5 and argv[1] == "seeds" and argv[2] in GENS:
+    if len(argv) in (5, 6) and argv[1] == "seeds" and argv[2] in GENS:
         regions = read_regions(argv[3])
         os.makedirs(argv[4], exist_ok=True)
-        for name, s in seeds(argv[2], regions).items():
+        qemu_args = argv[5] if len(argv) == 6 else ""
+        for name, s in seeds(argv[2], regions, qemu_args).items():
             with open(os.path.join(argv[4], "seed-" + name), "wb") as f:
                 f.write(s.data())
         return 0
     print("usage: fuzz-seeds.py probe OUT | probe-post REGIONS OUT |"
-          " seeds {%s} REGIONS OUTDIR" % ",".join(GENS), file=sys.stderr)
+          " seeds {%s} REGIONS OUTDIR [QEMU_ARGS]" % ",".join(GENS),
+          file=sys.stderr)
     return 1
 
 
