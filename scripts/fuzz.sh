@@ -8,6 +8,11 @@
 #                           one-liner and a C function for a regression
 #                           qtest (tests/qtest/apple-dart-fuzz-test.c)
 #   fuzz.sh report          the figures of the last run again
+#   fuzz.sh coverage [CONFIG,...]
+#                           no fuzzing: replay the seeds and the saved
+#                           corpus of each configuration (all by default)
+#                           and print the lines covered per file, and
+#                           the lines not reached in $out/unreached.txt
 #   fuzz.sh triage CONFIG   run CONFIG's saved crashes once each and list
 #                           those that are not generic-fuzz's clock_step
 #
@@ -28,6 +33,10 @@
 # operation asserts in libqtest when no timer is pending, and apple-virt
 # (no CPU runs under qtest) often has none.
 #
+# The replays write their profiles in LLVM's continuous mode (%c; the
+# build relocates counters for it), so an input that aborts loses
+# nothing of what the inputs before it covered.
+#
 # FUZZ_SECONDS (600), FUZZ_JOBS (2), FUZZ_CONFIGS (all: a comma list).
 set -euo pipefail
 
@@ -37,13 +46,21 @@ out="$top/build/fuzz"
 bin="$top/build/qemu-fuzz/qemu-fuzz-aarch64"
 seedgen="$top/scripts/fuzz-seeds.py"
 
-# name, DART generation (fuzz-seeds.py's), -M apple-virt options
+# name, DART generation (fuzz-seeds.py's), -M apple-virt options, and
+# any further QEMU options. Between them: every DART generation and
+# register layout, 4 KiB pages, four-level tables, 64 and 256 streams
+# with edu and the XHCI on streams above 31, every firmware preset,
+# locked and not, streams firmware left disabled, the stale-TLB and PTE
+# format checks, and each kind of BUSY emulation.
 CONFIGS=(
     "t8103 t8103 dart=t8103,dart-check-stale-tlb=on"
     "t6000 t6000 dart=t6000,pcie-dart-preset=mapped,usb-dart-preset=empty"
     "t8110-va42 t8110-va42 dart=t8110,dart-va-bits=42,usb-dart-preset=mapped"
     "t8103-usb4-locked t8103-usb4 dart=t8103-usb4,pcie-dart-preset=mapped,pcie-dart-locked=on,usb-dart-preset=mapped,usb-dart-locked=on"
     "t8110-locked t8110 dart=t8110,pcie-dart-preset=mapped,pcie-dart-locked=on,disp-dart-locked=off"
+    "t8103-4k t8103 dart=t8103,dart-check-stale-tlb=on,pcie-dart-disabled-streams=3+5,usb-dart-preset=empty,usb-dart-locked=on -global apple-dart.page-size=4096 -global apple-dart.busy-reads=2"
+    "t8103-usb4-high t8103-usb4 dart=t8103-usb4,pcie-dart-streams=3:40,usb-dart-stream=33,pcie-dart-preset=mapped,usb-dart-disabled-streams=1+2,disp-dart-preset=empty,disp-dart-locked=off -global apple-dart.busy-ns=1000000"
+    "t8110-256 t8110 dart=t8110,dart-num-streams=256,pcie-dart-streams=3:200,usb-dart-stream=100,pcie-dart-disabled-streams=7+200,usb-dart-disabled-streams=100,dart-check-stale-tlb=on,dart-check-pte=on -global apple-dart.busy-stuck=on"
 )
 OBJECTS="apple-dart* edu-mmio* sysbus-xhci apple-virt-display pcie-mmcfg-mmio*"
 
@@ -51,14 +68,14 @@ die() { echo "fuzz: $*" >&2; exit 1; }
 
 # Set QEMU_FUZZ_ARGS/OBJECTS and gen for configuration $1; false if unknown.
 select_config() {
-    local c name machine
+    local c name machine extra
     for c in "${CONFIGS[@]}"; do
-        read -r name gen machine <<< "$c"
+        read -r name gen machine extra <<< "$c"
         if [ "$name" = "$1" ]; then
             QEMU_FUZZ_ARGS="-M apple-virt,$machine"
             QEMU_FUZZ_ARGS+=" -device edu,addr=3.0,dma_mask=0xffffffffffffffff"
             QEMU_FUZZ_ARGS+=" -drive if=none,id=stick,format=raw,file=null-co://"
-            QEMU_FUZZ_ARGS+=" -device usb-storage,drive=stick"
+            QEMU_FUZZ_ARGS+=" -device usb-storage,drive=stick${extra:+ $extra}"
             export QEMU_FUZZ_ARGS
             export QEMU_FUZZ_OBJECTS="$OBJECTS"
             return 0
@@ -98,6 +115,32 @@ probe_regions() {
     grep -q '^pre' "$regions" || die "the region probe matched no region"
 }
 
+# Probe configuration $1's regions and write its seeds into $out/run/$1
+# (select_config first).
+make_seeds() {
+    local run="$out/run/$1"
+    mkdir -p "$run"
+    probe_regions "$run/regions"
+    rm -rf "$run/seeds"
+    /usr/bin/python3 "$seedgen" seeds "$gen" "$run/regions" "$run/seeds" \
+        "$QEMU_FUZZ_ARGS"
+}
+
+# Replay configuration $1's seeds and saved corpus for coverage: -merge
+# runs them in children that resume after a crashing input, each
+# writing its own profile, as it goes (%c).
+replay() {
+    local c=$1 run="$out/run/$1" corpus="$CACHE_DIR/fuzz-corpus/$1"
+    mkdir -p "$corpus"
+    rm -rf "$run/merged"
+    mkdir -p "$run/merged"
+    (cd "$run" && LLVM_PROFILE_FILE="$out/prof/$c-%p%c.profraw" nice -n 19 \
+        "$bin" --fuzz-target=generic-fuzz -merge=1 -timeout=20 \
+        -rss_limit_mb=4096 "$run/merged" "$run/seeds" "$corpus" \
+        > "$run/replay.log" 2>&1) ||
+        echo "  (replay of $c's seeds and corpus failed: $run/replay.log)"
+}
+
 if [ "${1:-}" = repro ]; then
     crash=${2:-}
     [ -f "$crash" ] || die "usage: fuzz.sh repro CRASH-FILE [CONFIG]"
@@ -135,6 +178,53 @@ if [ "${1:-}" = repro ]; then
     exit 0
 fi
 
+# Lines covered of our files, from the profiles in $out/prof; the lines
+# not reached, with their source, into $out/unreached.txt.
+coverage_report() {
+    local f srcs=()
+    ls "$out/prof"/*.profraw > /dev/null 2>&1 ||
+        die "no profiles in $out/prof (fuzz.sh coverage first)"
+    llvm-profdata merge -o "$out/prof/all.profdata" "$out/prof"/*.profraw
+    # (the tree links to our files: llvm-cov names them by their paths in
+    # $top, the coverage mapping by those in the tree)
+    for f in hw/iommu/apple-dart.c hw/display/apple-virt-display.c \
+             hw/arm/apple-virt-fw.c hw/iommu/apple-dart-state.c \
+             hw/arm/apple-virt.c; do
+        srcs+=("$top/$f")
+    done
+    cov_export() {
+        llvm-cov export -instr-profile="$out/prof/all.profdata" \
+            -path-equivalence="$(dirname "$bin")/../qemu-src,$top" "$@" \
+            "$bin" "${srcs[@]}"
+    }
+    cov_export -summary-only > "$out/prof/coverage.json"
+    cov_export -format=lcov > "$out/prof/coverage.lcov"
+    # the figures of llvm-cov report; the lines, with their source, of
+    # the lcov export's DA: records of count 0
+    /usr/bin/python3 - "$out/prof" "$top" "$out/unreached.txt" \
+        "${srcs[@]#"$top/"}" <<'EOF2'
+import json, sys
+prof, top, unreached, order = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4:]
+data = json.load(open(f"{prof}/coverage.json"))
+lines = {f["filename"].split("/qemu-src/")[-1]: f["summary"]["lines"]
+         for f in data["data"][0]["files"]}
+for name in order:
+    l = lines.get(name, {"covered": 0, "count": 0, "percent": 0})
+    print(f"fuzz: {name}: {l['covered']}/{l['count']} lines covered"
+          f" ({l['percent']:.1f}%)")
+with open(unreached, "w") as out:
+    for line in open(f"{prof}/coverage.lcov"):
+        if line.startswith("SF:"):
+            name = line[3:].strip().split("/qemu-src/")[-1]
+            src = open(f"{top}/{name}").read().split("\n")
+        elif line.startswith("DA:") and line.split(",")[1].strip() == "0":
+            n = int(line[3:].split(",")[0])
+            print(f"{name}:{n}: {src[n - 1].strip()}", file=out)
+EOF2
+    echo "fuzz: lines not reached: $out/unreached.txt; line report:" \
+        "llvm-cov report -instr-profile=$out/prof/all.profdata $bin"
+}
+
 # Figures of the run in $out: executions, crashes, lines covered.
 report() {
     local summary="$out/summary.txt" log c
@@ -157,20 +247,14 @@ report() {
             /^ERROR:|hardware error|ssertion|runtime error/ { last = $0 }' \
             "$log" >> "$out/crash-kinds.txt"
     done
-    llvm-profdata merge -o "$out/prof/all.profdata" "$out/prof"/*.profraw
-    llvm-cov export -summary-only -instr-profile="$out/prof/all.profdata" \
-        "$bin" > "$out/prof/summary.json"
-    /usr/bin/python3 - "$out/prof/summary.json" "$summary" \
-        "$out/crash-kinds.txt" <<'EOF'
-import collections, json, sys
-data = json.load(open(sys.argv[1]))
-files = {f["filename"]: f["summary"] for f in data["data"][0]["files"]}
-rows = [l.split() for l in open(sys.argv[2])]
+    /usr/bin/python3 - "$summary" "$out/crash-kinds.txt" <<'EOF2'
+import collections, sys
+rows = [l.split() for l in open(sys.argv[1])]
 execs = sum(int(r[1]) for r in rows)
 secs = sum(int(r[2]) for r in rows)
 harness = 0
 other = collections.Counter()
-for line in open(sys.argv[3]):
+for line in open(sys.argv[2]):
     cfg, kind, *what = line.split(maxsplit=2)
     if kind == "harness":
         harness += 1
@@ -183,18 +267,10 @@ print(f"fuzz: crashes: {sum(other.values())} in QEMU or the model;"
       " (libqtest's assertion, not a device's)")
 for (kind, what), n in other.most_common():
     print(f"fuzz:   {n} x {kind}: {what}")
-for name in ("hw/iommu/apple-dart.c", "hw/iommu/apple-dart-state.c",
-             "hw/display/apple-virt-display.c", "hw/arm/apple-virt.c"):
-    hit = [s for f, s in files.items() if f.endswith(name)]
-    if hit:
-        l = hit[0]["lines"]
-        print(f"fuzz: {name}: {l['covered']}/{l['count']} lines covered"
-              f" ({l['percent']:.1f}%)")
-EOF
+EOF2
     echo "fuzz: crash inputs are kept in $CACHE_DIR/fuzz-crashes/CONFIG;" \
         "scripts/fuzz.sh triage CONFIG finds those that are not the harness's"
-    echo "fuzz: line report: llvm-cov report" \
-        "-instr-profile=$out/prof/all.profdata $bin"
+    coverage_report
 }
 
 if [ "${1:-}" = triage ]; then
@@ -221,6 +297,29 @@ fi
 
 if [ "${1:-}" = report ]; then
     report
+    exit 0
+fi
+
+if [ "${1:-}" = coverage ]; then
+    IFS=, read -r -a configs <<< "${2:-$(config_names | paste -sd,)}"
+    for c in "${configs[@]}"; do
+        select_config "$c" || die "unknown configuration '$c' ($(config_names | paste -sd,))"
+    done
+    [ -x "$bin" ] || { "$top/scripts/setup-host.sh" fuzz &&
+                       "$top/scripts/build-qemu.sh" fuzz; }
+    rm -rf "$out/prof"
+    mkdir -p "$out/prof"
+    start=$(date +%s)
+    for c in "${configs[@]}"; do
+        select_config "$c"
+        make_seeds "$c"
+        replay "$c"
+        printf '  %-20s %4s seeds, %5s corpus inputs replayed\n' "$c" \
+            "$(find "$out/run/$c/seeds" -type f | wc -l)" \
+            "$(find "$CACHE_DIR/fuzz-corpus/$c" -type f | wc -l)"
+    done
+    echo "fuzz: replayed ${#configs[@]} configurations in $(( $(date +%s) - start )) s"
+    coverage_report
     exit 0
 fi
 
@@ -253,8 +352,7 @@ for c in "${configs[@]}"; do
     corpus="$CACHE_DIR/fuzz-corpus/$c"
     crashes="$CACHE_DIR/fuzz-crashes/$c"
     mkdir -p "$run" "$corpus" "$crashes"
-    probe_regions "$run/regions"
-    /usr/bin/python3 "$seedgen" seeds "$gen" "$run/regions" "$run/seeds"
+    make_seeds "$c"
     before=$(find "$crashes" -type f | wc -l)
     start=$(date +%s)
     # (fork mode: the workers' logs land in the run directory)
@@ -275,19 +373,11 @@ for c in "${configs[@]}"; do
         "$((after - before))" "$after"
 done
 
-# Coverage of every configuration's corpus (those not fuzzed this time
-# too): -merge runs it in children that resume after a crashing input,
-# each writing its own profile.
+# Coverage of every configuration's seeds and corpus (those not fuzzed
+# this time too)
 for c in $(config_names); do
-    corpus="$CACHE_DIR/fuzz-corpus/$c"
-    [ -d "$corpus" ] || continue
     select_config "$c"
-    run="$out/run/$c"
-    rm -rf "$run/merged"
-    mkdir -p "$run/merged"
-    (cd "$run" && LLVM_PROFILE_FILE="$out/prof/$c-%p.profraw" nice -n 19 \
-        "$bin" --fuzz-target=generic-fuzz -merge=1 -timeout=20 \
-        -rss_limit_mb=4096 "$run/merged" "$corpus" > "$run/replay.log" 2>&1) ||
-        echo "  (replay of $c's corpus failed: $run/replay.log)"
+    [ -d "$out/run/$c/seeds" ] || make_seeds "$c"
+    replay "$c"
 done
 report
