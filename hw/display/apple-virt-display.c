@@ -5,11 +5,16 @@
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  *
- * Every frame is read afresh from the "dma" address space with
- * address_space_read(), so that each scan-out goes through the IOMMU in
- * front of the device: nothing keeps a host pointer into guest RAM. The
- * console surface doubles as the copy of what is on screen, so only the
- * lines that changed since the last frame are pushed to the UI.
+ * Like a real display controller, the engine scans out at every vertical
+ * blank ("refresh-rate" times a second of virtual time) whether or not
+ * anyone watches: a mapping broken under it faults in the DART within a
+ * frame, headless or not, and FRAME_COUNT counts vblanks. The UI only
+ * ever sees the last frame scanned out. Every frame is read afresh from
+ * the "dma" address space with address_space_read(), so that each
+ * scan-out goes through the IOMMU in front of the device: nothing keeps
+ * a host pointer into guest RAM. The console surface doubles as the copy
+ * of what is on screen, so only the lines that changed since the last
+ * frame are pushed to the UI.
  *
  * A frame whose read fails (the IOMMU refused a translation, which it
  * records as a fault of its own, or nothing answers at that address) is
@@ -22,6 +27,7 @@
 #include "qemu/host-utils.h"
 #include "qemu/log.h"
 #include "qemu/module.h"
+#include "qemu/timer.h"
 #include "qapi/error.h"
 #include "hw/apple-qemu-compat.h"
 #include "hw/display/apple-virt-display.h"
@@ -136,16 +142,14 @@ static MemTxResult avd_scanout(AppleVirtDisplayState *s, DisplaySurface *ds,
     return MEMTX_OK;
 }
 
-static void avd_gfx_update(void *opaque)
+/* Scan out one frame, at a vertical blank. */
+static void avd_frame(AppleVirtDisplayState *s)
 {
-    AppleVirtDisplayState *s = opaque;
     DisplaySurface *ds = qemu_console_surface(s->con);
-    bool full = s->invalidate;
+    bool full = false;
     int first = -1, last = -1;
     uint64_t fault_iova = 0;
     MemTxResult res;
-
-    s->invalidate = false;
 
     if (!FIELD_EX32(s->ctrl, CTRL, ENABLE)) {
         if (s->shown != SHOWN_BLACK) {
@@ -157,14 +161,11 @@ static void avd_gfx_update(void *opaque)
     }
 
     s->stat_frames++;
-    res = avd_scanout(s, ds, full || s->shown == SHOWN_UNKNOWN,
-                      &first, &last, &fault_iova);
+    res = avd_scanout(s, ds, s->shown == SHOWN_UNKNOWN, &first, &last,
+                      &fault_iova);
     if (res == MEMTX_OK) {
         s->status = FIELD_DP32(s->status, STATUS, SCANOUT_FAILED, 0);
         s->shown = SHOWN_FRAME;
-        if (!full && first >= 0) {
-            dpy_gfx_update(s->con, 0, first, s->width, last - first + 1);
-        }
         goto out;
     }
 
@@ -179,16 +180,46 @@ static void avd_gfx_update(void *opaque)
         avd_fill_failed(s, ds, 0, s->height);
         s->shown = SHOWN_FAILED;
         full = true;
+        first = -1;
     } else if (first >= 0) {
         /* Lines read before the failure overwrote part of the pattern. */
         avd_fill_failed(s, ds, first, last + 1);
-        if (!full) {
-            dpy_gfx_update(s->con, 0, first, s->width, last - first + 1);
-        }
     }
 
 out:
     if (full) {
+        dpy_gfx_update_full(s->con);
+    } else if (first >= 0) {
+        dpy_gfx_update(s->con, 0, first, s->width, last - first + 1);
+    }
+}
+
+static void avd_vblank(void *opaque)
+{
+    AppleVirtDisplayState *s = opaque;
+
+    avd_frame(s);
+    timer_mod(s->vblank, qemu_clock_get_ns(QEMU_CLOCK_VIRTUAL) +
+                         s->frame_ns);
+}
+
+/*
+ * The UI's refresh: the surface holds the last frame scanned out, so
+ * there is nothing to read, only a whole-screen push to make when the UI
+ * asked for one (a console switch, a new window). The exception is a
+ * screen with no frame yet, at start-up or after an incoming migration
+ * (firmware turned the display on long before; a machine started with
+ * -S has had no vblank): that frame is scanned out as the UI asks.
+ */
+static void avd_gfx_update(void *opaque)
+{
+    AppleVirtDisplayState *s = opaque;
+
+    if (s->shown == SHOWN_UNKNOWN) {
+        avd_frame(s);
+    }
+    if (s->invalidate) {
+        s->invalidate = false;
         dpy_gfx_update_full(s->con);
     }
 }
@@ -325,6 +356,9 @@ static void avd_reset_hold(Object *obj, ResetType type)
     s->scanout_iova = s->iova;
     s->status = 0;
     s->invalidate = true;
+    /* the next vblank is a frame away */
+    timer_mod(s->vblank, qemu_clock_get_ns(QEMU_CLOCK_VIRTUAL) +
+                         s->frame_ns);
 }
 
 static void avd_realize(DeviceState *dev, Error **errp)
@@ -361,6 +395,15 @@ static void avd_realize(DeviceState *dev, Error **errp)
         return;
     }
 
+    if (s->refresh_rate < 1 ||
+        s->refresh_rate > APPLE_VIRT_DISPLAY_MAX_REFRESH) {
+        error_setg(errp, "%s: refresh-rate must be 1 to %d (Hz), not %"
+                   PRIu32, TYPE_APPLE_VIRT_DISPLAY,
+                   APPLE_VIRT_DISPLAY_MAX_REFRESH, s->refresh_rate);
+        return;
+    }
+    s->frame_ns = NANOSECONDS_PER_SECOND / s->refresh_rate;
+
     address_space_init(&s->dma_as, s->dma_mr, "apple-virt-display-dma");
     s->line_buf = g_malloc(min_stride);
     s->pix_buf = g_new(uint32_t, s->width);
@@ -370,12 +413,15 @@ static void avd_realize(DeviceState *dev, Error **errp)
                             qemu_create_displaysurface(s->width, s->height));
     s->shown = SHOWN_UNKNOWN;
     s->invalidate = true;
+    /* armed by reset */
+    s->vblank = timer_new_ns(QEMU_CLOCK_VIRTUAL, avd_vblank, s);
 }
 
 static void avd_unrealize(DeviceState *dev)
 {
     AppleVirtDisplayState *s = APPLE_VIRT_DISPLAY(dev);
 
+    timer_free(s->vblank);
     graphic_console_close(s->con);
     address_space_destroy(&s->dma_as);
     g_free(s->line_buf);
@@ -429,6 +475,9 @@ static const Property avd_properties[] = {
     /* 0: width * 4 */
     DEFINE_PROP_UINT32("stride", AppleVirtDisplayState, stride, 0),
     DEFINE_PROP_UINT64("iova", AppleVirtDisplayState, iova, 0),
+    /* vertical blanks a second: how often a frame is scanned out */
+    DEFINE_PROP_UINT32("refresh-rate", AppleVirtDisplayState, refresh_rate,
+                       60),
 };
 
 static void avd_class_init(ObjectClass *klass, AppleClassData *data)

@@ -17,6 +17,7 @@
  */
 
 #include "qemu/osdep.h"
+#include "qemu/timer.h"
 #include "apple-dart-qtest.h"
 
 /* What firmware leaves, in the carve-out at the top of RAM */
@@ -28,6 +29,7 @@
 #define FB_IOVA             0xa0000000U
 #define FB_WIDTH            1024
 #define FB_HEIGHT           768
+#define DISPLAY_REFRESH_HZ  60  /* apple-virt-display's refresh-rate */
 #define LOCKED_PCIE         "pcie-dart-preset=mapped,pcie-dart-locked=on"
 
 #define PCIE                ADT_DART_PCIE
@@ -301,41 +303,75 @@ static uint32_t screen_pixel(AppleDartTest *c, const char *ppm, int x, int y)
     return p[0] << 16 | p[1] << 8 | p[2];
 }
 
+/* Let one vertical blank pass: the display engine scans out a frame. */
+static void next_frame(AppleDartTest *c)
+{
+    qtest_clock_step(c->qts, NANOSECONDS_PER_SECOND / DISPLAY_REFRESH_HZ);
+}
+
+static uint64_t display_stat(AppleDartTest *c, const char *name)
+{
+    return adt_qom_uint(c, "/machine/display", name);
+}
+
 /*
  * The display engine scans the framebuffer out through the locked
- * display DART; a guest that breaks the mapping breaks the screen, and
- * the DART says why.
+ * display DART at every vertical blank; a guest that breaks the mapping
+ * breaks the screen at the next one, and the DART says why.
  */
 static void test_display_scanout(AppleDartTest *c)
 {
     g_autofree char *dir = g_dir_make_tmp("apple-dart-locked-XXXXXX", NULL);
     g_autofree char *ppm = g_build_filename(dir, "screen.ppm", NULL);
 
-    /* firmware's splash, read through the DART */
+    /* no vblank yet (qtest's clock stands still): nothing was read */
+    g_assert_cmpuint(display_stat(c, "stat-frames"), ==, 0);
+    g_assert_cmpuint(adt_stat(c, "stat-walks"), ==, 0);
+
+    /*
+     * Firmware's splash, read through the DART: as there has been no
+     * frame yet, the screendump has one scanned out.
+     */
     g_assert_cmphex(screen_pixel(c, ppm, 10, 10), ==, 0x203048);
+    g_assert_cmpuint(display_stat(c, "stat-frames"), ==, 1);
+    /* from then on, a screendump shows the last frame: it reads nothing */
     g_assert_cmphex(screen_pixel(c, ppm, 512, 384), ==, 0xffffff);
-    g_assert_cmpuint(adt_qom_uint(c, "/machine/display", "stat-frames"), >,
-                     0);
-    g_assert_cmpuint(adt_qom_uint(c, "/machine/display",
-                                  "stat-scanout-errors"), ==, 0);
+    g_assert_cmpuint(display_stat(c, "stat-frames"), ==, 1);
+    next_frame(c);
+    g_assert_cmpuint(display_stat(c, "stat-scanout-errors"), ==, 0);
     g_assert_cmpuint(adt_stat(c, "stat-walks"), >, 0);
     adt_assert_no_fault(c);
 
-    /* what the guest draws in the framebuffer shows */
+    /* what the guest draws in the framebuffer shows at the next vblank */
     qtest_writel(c->qts, FB_PA + 4 * (20 * FB_WIDTH + 30), 0x00abcdef);
+    g_assert_cmphex(screen_pixel(c, ppm, 30, 20), ==, 0x203048);
+    next_frame(c);
     g_assert_cmphex(screen_pixel(c, ppm, 30, 20), ==, 0xabcdef);
+    g_assert_cmpuint(display_stat(c, "stat-frames"), ==, 3);
 
-    /* unmap it from the preset tables and invalidate: the scan-out fails */
+    /*
+     * Unmap it from the preset tables: the DART's TLB still holds the
+     * translations, so frames go on until the guest invalidates; then
+     * the next scan-out fails.
+     */
     qtest_writeq(c->qts, preset_top_entry(c, DISP, 0, FB_IOVA), 0);
+    next_frame(c);
     g_assert_cmphex(screen_pixel(c, ppm, 30, 20), ==, 0xabcdef);
     adt_flush(c, 0);
+    adt_assert_no_fault(c);
+    next_frame(c);
     g_assert_cmphex(screen_pixel(c, ppm, 0, 0), ==, 0xff0000);
     adt_assert_fault_latched(c, adt_top_miss(c), 0, FB_IOVA);
-    g_assert_cmpuint(adt_qom_uint(c, "/machine/display",
-                                  "stat-scanout-errors"), >, 0);
+    g_assert_cmpuint(display_stat(c, "stat-scanout-errors"), ==, 1);
+    /* and every frame after it, with or without anyone watching */
+    next_frame(c);
+    next_frame(c);
+    g_assert_cmpuint(display_stat(c, "stat-scanout-errors"), ==, 3);
+    g_assert_cmpuint(display_stat(c, "stat-frames"), ==, 7);
 
     /* a reset brings firmware's tables, and the picture, back */
     qtest_system_reset(c->qts);
+    next_frame(c);
     g_assert_cmphex(screen_pixel(c, ppm, 512, 384), ==, 0xffffff);
     adt_assert_no_fault(c);
     unlink(ppm);
@@ -369,6 +405,21 @@ static void test_preset_streams(AppleDartTest *c)
     adt_flush(c, SID);
     adt_flush(c, 5);
     assert_fw_region_copies(c);
+    adt_assert_no_fault(c);
+}
+
+/* "refresh-rate" sets how often, in virtual time, a frame is scanned out. */
+static void test_display_refresh_rate(AppleDartTest *c)
+{
+    const int64_t frame_ns = NANOSECONDS_PER_SECOND / 25;
+
+    qtest_clock_step(c->qts, frame_ns - 1);
+    g_assert_cmpuint(display_stat(c, "stat-frames"), ==, 0);
+    qtest_clock_step(c->qts, 1);
+    g_assert_cmpuint(display_stat(c, "stat-frames"), ==, 1);
+    qtest_clock_step(c->qts, 3 * frame_ns);
+    g_assert_cmpuint(display_stat(c, "stat-frames"), ==, 4);
+    g_assert_cmpuint(display_stat(c, "stat-scanout-errors"), ==, 0);
     adt_assert_no_fault(c);
 }
 
@@ -416,6 +467,8 @@ int main(int argc, char **argv)
         { "locked/preset-unlocked", test_preset_unlocked,
           "pcie-dart-preset=empty" },
         { "locked/display-scanout", test_display_scanout, NULL, NULL, DISP },
+        { "locked/display-refresh-rate", test_display_refresh_rate, NULL,
+          "-global apple-virt-display.refresh-rate=25", DISP },
     };
 
     g_test_init(&argc, &argv, NULL);

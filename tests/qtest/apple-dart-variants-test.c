@@ -616,6 +616,9 @@ static const AppleDartBadValue bad_values[] = {
                              "height cannot be set" } },
     { "display", "stride", { DISP_GLOBAL "stride=3", "stride cannot be set" } },
     { "display", "iova", { DISP_GLOBAL "iova=0x3", "iova cannot be set" } },
+    { "display", "refresh-rate", { DISP_GLOBAL "refresh-rate=241",
+                                   "refresh-rate must be 1 to 240 (Hz),"
+                                   " not 241" } },
 };
 
 /* Our own properties of @type: those its QOM ancestor @base has not. */

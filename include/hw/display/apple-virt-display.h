@@ -8,9 +8,10 @@
  * On Apple silicon the display controller reads the boot framebuffer
  * through a display DART that firmware has programmed and locked, at an
  * IOVA that differs from the framebuffer's physical address. This device
- * plays that controller: every frame it shows is read from its "dma"
- * address space (a DART stream) at SCANOUT_IOVA, so a broken or missing
- * mapping shows up on the screen and in the DART's fault registers.
+ * plays that controller: at every vertical blank ("refresh-rate" times a
+ * second) it reads a frame from its "dma" address space (a DART stream)
+ * at SCANOUT_IOVA, so a broken or missing mapping shows up on the screen
+ * and in the DART's fault registers within a frame.
  *
  * Wiring (by the machine, acting as firmware):
  *
@@ -29,6 +30,7 @@
 
 #include "hw/sysbus.h"
 #include "qom/object.h"
+#include "qemu/timer.h"
 
 #define TYPE_APPLE_VIRT_DISPLAY "apple-virt-display"
 OBJECT_DECLARE_SIMPLE_TYPE(AppleVirtDisplayState, APPLE_VIRT_DISPLAY)
@@ -39,6 +41,8 @@ OBJECT_DECLARE_SIMPLE_TYPE(AppleVirtDisplayState, APPLE_VIRT_DISPLAY)
 #define APPLE_VIRT_DISPLAY_MIN_DIM      16
 #define APPLE_VIRT_DISPLAY_MAX_DIM      4096
 #define APPLE_VIRT_DISPLAY_MAX_STRIDE   (64 * 1024)
+/* Limit of the "refresh-rate" property, in Hz */
+#define APPLE_VIRT_DISPLAY_MAX_REFRESH  240
 
 /* The colours a failed scan-out is drawn with (x8r8g8b8) */
 #define APPLE_VIRT_DISPLAY_FAIL_COLOR   0x00ff0000
@@ -51,6 +55,8 @@ struct AppleVirtDisplayState {
     MemoryRegion *dma_mr;
     AddressSpace dma_as;
     QemuConsole *con;
+    QEMUTimer *vblank;      /* a frame is scanned out when it fires */
+    int64_t frame_ns;       /* its period */
     uint8_t *line_buf;      /* one line, as read from the DMA space */
     uint32_t *pix_buf;      /* the same line, converted for the surface */
     int shown;              /* what the surface holds (SHOWN_* in .c) */
@@ -61,6 +67,7 @@ struct AppleVirtDisplayState {
     uint32_t height;
     uint32_t stride;
     uint64_t iova;
+    uint32_t refresh_rate;
 
     /* registers */
     uint32_t ctrl;
