@@ -1417,6 +1417,10 @@ static char *dart_get_microbench(Object *obj, Error **errp)
 
 static char *dart_get_state(Object *obj, Error **errp)
 {
+    if (!DEVICE(obj)->realized) {
+        error_setg(errp, "state: the DART is not running yet");
+        return NULL;
+    }
     return apple_dart_state_json(APPLE_DART(obj));
 }
 
