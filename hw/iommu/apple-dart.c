@@ -1328,10 +1328,12 @@ static void apple_dart_realize(DeviceState *dev, Error **errp)
 
     s->trace_name = g_strdup(dev->id ? dev->id :
                              object_get_canonical_path_component(OBJECT(s)));
-    if (!s->dma_mr) {
-        s->dma_mr = get_system_memory();
-    }
-    address_space_init(&s->dma_as, s->dma_mr, "apple-dart-dma");
+    /*
+     * (not stored in dma_mr: the link holds a reference to what it
+     * names, and would drop one it never took at finalize)
+     */
+    address_space_init(&s->dma_as, s->dma_mr ?: get_system_memory(),
+                       "apple-dart-dma");
     memory_region_init_io(&s->iomem, OBJECT(s), &apple_dart_ops, s,
                           "apple-dart", APPLE_DART_MMIO_SIZE);
     sysbus_init_mmio(SYS_BUS_DEVICE(s), &s->iomem);

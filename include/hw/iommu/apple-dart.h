@@ -83,7 +83,7 @@ struct AppleDARTState {
     MemoryRegion iomem;
     qemu_irq irq;
     QEMUBH *irq_bh;         /* raises it for faults outside the BQL */
-    MemoryRegion *dma_mr;   /* where tables and translated DMA go */
+    MemoryRegion *dma_mr;   /* "dma-memory": where tables and DMA go */
     AddressSpace dma_as;
     const AppleDARTGeneration *gen;
     const AppleDARTLayoutOps *ops;
