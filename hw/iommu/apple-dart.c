@@ -1464,12 +1464,33 @@ static void apple_dart_init(Object *obj)
                                               g_free, NULL);
 }
 
+/*
+ * Address spaces are destroyed after an RCU grace period, and must not
+ * outlive what they are in: each stream's holds the DART through its
+ * root, which the DART owns; dma_as is in the DART, which qdev lets go
+ * of after a grace period too, and RCU callbacks run in order. So
+ * finalize, which frees the streams, comes after them all.
+ */
+static void apple_dart_unrealize(DeviceState *dev)
+{
+    AppleDARTState *s = APPLE_DART(dev);
+
+    for (unsigned sid = 0; sid < APPLE_DART_MAX_STREAMS; sid++) {
+        if (s->streams[sid]) {
+            address_space_destroy(&s->streams[sid]->as);
+        }
+    }
+    address_space_destroy(&s->dma_as);
+    qemu_bh_delete(s->irq_bh);
+    s->irq_bh = NULL;
+}
+
 static void apple_dart_finalize(Object *obj)
 {
     AppleDARTState *s = APPLE_DART(obj);
 
-    if (s->irq_bh) {
-        qemu_bh_delete(s->irq_bh);
+    for (unsigned sid = 0; sid < APPLE_DART_MAX_STREAMS; sid++) {
+        g_free(s->streams[sid]);
     }
     qemu_mutex_destroy(&s->lock);
     g_hash_table_destroy(s->stale_reported);
@@ -1574,6 +1595,7 @@ static void apple_dart_class_init(ObjectClass *klass, AppleClassData *data)
     ResettableClass *rc = RESETTABLE_CLASS(klass);
 
     dc->realize = apple_dart_realize;
+    dc->unrealize = apple_dart_unrealize;
     dc->vmsd = &vmstate_apple_dart;
     dc->desc = "Apple DART IOMMU";
     device_class_set_props(dc, apple_dart_properties);
