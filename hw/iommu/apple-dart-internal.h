@@ -39,6 +39,13 @@ const char *apple_dart_stream_mode_name(AppleDARTState *s, unsigned sid);
 /* TLB invalidation of stream @sid, as the guest's command does it */
 void apple_dart_invalidate(AppleDARTState *s, unsigned sid);
 
+/*
+ * Copy @size bytes of page tables at @addr into @buf; false if they are
+ * not all in RAM, where the DART's walks read them.
+ */
+bool apple_dart_read_tables(AppleDARTState *s, hwaddr addr, void *buf,
+                            hwaddr size);
+
 /* apple-dart-bench.c */
 
 /* Time the model's hot paths on stream tables the caller set up. */

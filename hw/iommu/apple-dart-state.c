@@ -107,9 +107,8 @@ static void walk_table(DartStateWalk *w, uint64_t table, unsigned level,
         walk_problem(w, "walk stopped: too many tables", table);
         return;
     }
-    if (address_space_read(&w->s->dma_as, table, MEMTXATTRS_UNSPECIFIED,
-                           pte, entries * sizeof(*pte)) != MEMTX_OK) {
-        walk_problem(w, "table not in memory", table);
+    if (!apple_dart_read_tables(w->s, table, pte, entries * sizeof(*pte))) {
+        walk_problem(w, "table not in RAM", table);
         return;
     }
     for (unsigned i = 0; i < entries; i++) {

@@ -336,24 +336,35 @@ static void dart_record_fault(AppleDARTState *s, unsigned sid, hwaddr iova,
  */
 
 /*
- * Read the table entry at @addr, which must be in RAM (or ROM). A table
- * the guest put in MMIO is refused rather than read: the read would run
- * a device's register callback, with side effects, from inside a
- * translation that may be on an iothread holding our lock.
+ * Tables must be in RAM (or ROM). A table the guest put in MMIO is
+ * refused rather than read: the read would run a device's register
+ * callbacks, with side effects, from inside a translation that may be
+ * on an iothread holding our lock, or 16 KiB of them for a state dump.
  */
-static bool dart_read_pte(AppleDARTState *s, hwaddr addr, uint64_t *pte)
+bool apple_dart_read_tables(AppleDARTState *s, hwaddr addr, void *buf,
+                            hwaddr size)
 {
     MemoryRegion *mr;
-    hwaddr xlat, len = APPLE_DART_PTE_SIZE;
+    hwaddr xlat, len = size;
 
     RCU_READ_LOCK_GUARD();
     mr = address_space_translate(&s->dma_as, addr, &xlat, &len, false,
                                  MEMTXATTRS_UNSPECIFIED);
-    if (!memory_region_is_ram(mr) || len < APPLE_DART_PTE_SIZE ||
-        (addr & (APPLE_DART_PTE_SIZE - 1))) {
+    if (!memory_region_is_ram(mr) || len < size) {
         return false;
     }
-    *pte = ldq_le_p((uint8_t *)memory_region_get_ram_ptr(mr) + xlat);
+    memcpy(buf, (uint8_t *)memory_region_get_ram_ptr(mr) + xlat, size);
+    return true;
+}
+
+/* Read the table entry at @addr. */
+static bool dart_read_pte(AppleDARTState *s, hwaddr addr, uint64_t *pte)
+{
+    if ((addr & (APPLE_DART_PTE_SIZE - 1)) ||
+        !apple_dart_read_tables(s, addr, pte, APPLE_DART_PTE_SIZE)) {
+        return false;
+    }
+    *pte = le64_to_cpu(*pte);
     return true;
 }
 
