@@ -1,10 +1,13 @@
 #!/usr/bin/env python3
-"""Seed inputs for QEMU's generic-fuzz target on apple-virt (make fuzz).
+"""Seed inputs for the fuzz targets on apple-virt (make fuzz).
 
     fuzz-seeds.py probe OUT                  the region probe (two inputs)
     fuzz-seeds.py seeds GEN REGIONS OUTDIR [QEMU_ARGS]
-                                             seeds for DART generation GEN
-                                             on the machine QEMU_ARGS set up
+                                             generic-fuzz's seeds for DART
+                                             generation GEN on the machine
+                                             QEMU_ARGS set up
+    fuzz-seeds.py host-seeds GEN OUTDIR [QEMU_ARGS]
+                                             apple-dart-host's, likewise
 
 generic-fuzz reads its input as operations separated by "FUZZ": an opcode
 byte (modulo 10) and a packed struct of operands (tests/qtest/fuzz/
@@ -43,6 +46,21 @@ blocked and disabled streams, tables outside RAM, the T8020 lock, T8110
 PROTECT/UNPROTECT/PROTECT_LOCK, BUSY polling, PTE format reports, the
 XHCI's command ring through the USB DART and the display engine's
 registers.
+
+apple-dart-host (tests/qtest/fuzz/apple_dart_host_fuzz.c) reads its
+input as operations too, without separators: an opcode byte (modulo 16)
+and the packed operands of its struct for the operation. Its seeds
+realize a DART of each generation as the machine does, on 4 KiB pages
+and with 256 streams and four-level tables where the generation can,
+map pages of it and use them from every side (translation of each kind,
+DMA, the benchmark, the state dump, notifiers, invalidations by register
+and by call, migration, reset); refuse every property realize refuses,
+and the QOM properties before realize; BUSY of each kind, migrated
+while it lasts; inject every fault kind and malformed specs; migrate
+each DART and the display engine intact, damaged and cut short; register
+each kind of notifier; call each function of the machine's; realize
+display engines, valid and not, and ask for their pictures as a UI
+does; and hit the state dump's bounds.
 """
 
 import os
@@ -771,6 +789,355 @@ def seeds(gen, regions, qemu_args=""):
     return out
 
 
+# apple-dart-host (tests/qtest/fuzz/apple_dart_host_fuzz.c): an opcode
+# byte, then the packed operands of the operation's struct there
+(H_REALIZE_DART, H_REALIZE_DISPLAY, H_INJECT_FAULT, H_STATE, H_MICROBENCH,
+ H_MIGRATE, H_NOTIFY, H_MMIO_WRITE, H_MMIO_READ, H_API, H_CLOCK, H_MAP,
+ H_RESET, H_FIRMWARE, H_FILL, H_UI) = range(16)
+# the target's DART operand: the machine's in the order of their QOM
+# paths, then the one the input realized
+H_DISP, H_PCIE, H_USB, H_OWN = range(4)
+# the migration operand: the DARTs, then the display engines
+H_MIG_DISPLAY = 3                   # the machine's, with no DART of the input
+# realize flags (RD_*, RV_*), busy kinds, MAP flags, FILL kinds, API calls
+RD_STREAMS, RD_VA, RD_PA, RD_DMA, RD_STALE, RD_PTE, RD_EARLY = (
+    1 << i for i in range(7))
+BUSY_READS, BUSY_NS, BUSY_STUCK = 1, 2, 4
+RV_DMA, RV_WIDTH, RV_HEIGHT, RV_STRIDE, RV_IOVA, RV_REFRESH = (
+    1 << i for i in range(6))
+MAP_NO_READ, MAP_NO_WRITE, MAP_ATTACH, MAP_INVALIDATE, MAP_SUBPAGE = (
+    1 << i for i in range(5))
+FILL_RAW, FILL_TABLES, FILL_LEAVES, FILL_LEAVES_APART = range(4)
+(API_GEOMETRY, API_STREAM_AS, API_STREAM_MR, API_INVALIDATE, API_IS_LOCKED,
+ API_MODE_NAME, API_PERM_NAME, API_MIN_PAGE_SIZE, API_TRANSLATE,
+ API_DMA_READ) = range(10)
+BENCH_FORMS = 7                     # BENCH_RUN first
+NOTIFY_UNMAP, NOTIFY_MAP, NOTIFY_DEVIOTLB = 1, 2, 4
+FAULT_KINDS = 8                     # inject-fault's seven, and a bogus one
+HOST_GENS = ("t8103", "t8103-usb4", "t6000", "t8110")   # the QOM types'
+U64 = (1 << 64) - 1
+
+
+class HostSeq:
+    """One apple-dart-host input."""
+
+    def __init__(self):
+        self.ops = []
+
+    def op(self, code, fmt="", *args):
+        self.ops.append(bytes([code]) + struct.pack("<" + fmt, *args))
+
+    def realize_dart(self, gen, flags=0, page=0, page_size=0, streams=0,
+                     va=0, pa=0, bypass=0, busy=0, busy_val=0):
+        """page: 0 default, 1 16 KiB, 2 4 KiB, 3 page_size; bypass: 0
+        default, 1 on, 2 off, 3 auto"""
+        self.op(H_REALIZE_DART, "BBBIHBBBBQ", HOST_GENS.index(gen), flags,
+                page, page_size, streams, va, pa, bypass, busy, busy_val)
+
+    def realize_display(self, flags, dart=H_DISP, stream=0, width=0,
+                        height=0, stride=0, iova=0, refresh=0):
+        self.op(H_REALIZE_DISPLAY, "BBHHHIQH", flags, dart, stream, width,
+                height, stride, iova, refresh)
+
+    def inject_fault(self, dart, stream, kind, iova=0):
+        self.op(H_INJECT_FAULT, "BBHBQ", dart, 0, stream, kind, iova)
+
+    def inject_raw(self, dart, spec):
+        self.op(H_INJECT_FAULT, "BBHBQ", dart, 1, 0, 0, 0)
+        self.ops[-1] += bytes([len(spec)]) + spec
+
+    def state(self, dart):
+        self.op(H_STATE, "B", dart)
+
+    def microbench(self, dart, form, stream, iova, unmapped, count=1):
+        self.op(H_MICROBENCH, "BBHBQQ", dart, form, stream, count - 1, iova,
+                unmapped)
+
+    def migrate(self, target, flips=(), length=0):
+        self.op(H_MIGRATE, "BBH", target, len(flips), length)
+        for off, xor in flips:
+            self.ops[-1] += struct.pack("<HB", off, xor)
+
+    def notify(self, dart, stream, slot, flags, start=0, length=U64):
+        self.op(H_NOTIFY, "BHBBQQ", dart, stream, slot, flags, start, length)
+
+    def mmio_write(self, dart, off, val):
+        self.op(H_MMIO_WRITE, "BHI", dart, off, val & 0xffffffff)
+
+    def mmio_read(self, dart, off):
+        self.op(H_MMIO_READ, "BHI", dart, off, 0)
+
+    def api(self, dart, call, stream=0, perm=0, iova=0, length=0):
+        self.op(H_API, "BBHBQH", dart, call, stream, perm, iova, length)
+
+    def clock(self, ns):
+        self.op(H_CLOCK, "I", ns)
+
+    def map(self, dart, stream, iova, tables=(0, 1, 2), leaf=3, flags=0,
+            subpage=0):
+        self.op(H_MAP, "BHBBBBBHQ", dart, stream, flags, *tables, leaf,
+                subpage, iova)
+
+    def reset(self, dart):
+        self.op(H_RESET, "B", dart)
+
+    def firmware(self):
+        self.op(H_FIRMWARE)
+
+    def fill(self, dart, page, kind, target=0, raw=0):
+        self.op(H_FILL, "BBBBQ", dart, page, kind, target, raw)
+
+    def ui(self, display, invalidate=True, update=True):
+        """display: 0 the machine's, 1 the input's own"""
+        self.op(H_UI, "BB", display, invalidate | update << 1)
+
+    def data(self):
+        return b"".join(self.ops)
+
+
+class HostRegs:
+    """Seq's register accesses, as apple-dart-host MMIO on DART @index:
+    Dart(HostRegs(h, index), cfg, 0) drives it as the driver would."""
+
+    def __init__(self, h, index):
+        self.h, self.index = h, index
+
+    def wr(self, addr, val, size=4):
+        self.h.mmio_write(self.index, addr, val)
+
+    def rd(self, addr, size=4):
+        self.h.mmio_read(self.index, addr)
+
+
+def host_own(gen, streams=0, va_bits=0, page_size=16384):
+    """The Config of a DART an input realizes, for Dart()."""
+    args = f"-M x,dart-num-streams={streams}" if streams else ""
+    if page_size == 4096:
+        args += " -global apple-dart.page-size=4096"
+    return Config("t8110-va42" if va_bits > 36 else gen, args)
+
+
+def host_exercise(h, cfg, sid):
+    """Map three pages of stream @sid of the input's DART, use them from
+    every side, and leave a notifier to hear the invalidations."""
+    d = Dart(HostRegs(h, H_OWN), cfg, 0)
+    page = 1 << cfg.page_shift
+    iova = 4 * page
+    h.notify(H_OWN, sid, 0, NOTIFY_UNMAP)
+    for i in range(3):
+        h.map(H_OWN, sid, iova + i * page, leaf=3 + i,
+              flags=MAP_ATTACH if i == 0 else 0)
+    h.map(H_OWN, sid, iova + 3 * page, leaf=7, flags=MAP_NO_WRITE)
+    h.map(H_OWN, sid, iova + 4 * page, leaf=7, flags=MAP_NO_READ)
+    h.map(H_OWN, sid, iova + 5 * page, leaf=6, flags=MAP_SUBPAGE,
+          subpage=0x7ff)
+    h.map(H_OWN, sid, iova + 6 * page, leaf=6,
+          flags=MAP_SUBPAGE | MAP_INVALIDATE, subpage=0x100)
+    for perm in range(4):
+        h.api(H_OWN, API_TRANSLATE, sid, perm, iova + 0x800)
+        h.api(H_OWN, API_TRANSLATE, sid, perm, iova + 3 * page)
+        h.api(H_OWN, API_TRANSLATE, sid, perm, iova + 4 * page)
+        h.api(H_OWN, API_TRANSLATE, sid, perm, iova + 6 * page + 0x10)
+        h.api(H_OWN, API_TRANSLATE, sid, perm, iova + 7 * page - 16)
+        h.api(H_OWN, API_TRANSLATE, sid, perm, 64 * page)     # unmapped
+    h.api(H_OWN, API_DMA_READ, sid, 0, iova, 4096)
+    h.api(H_OWN, API_DMA_READ, sid, 0, iova + 2 * page - 8, 16)
+    h.api(H_OWN, API_DMA_READ, sid, 0, 64 * page, 4096)
+    d.fault_clear()
+    h.state(H_OWN)
+    h.microbench(H_OWN, 0, sid, iova, 64 * page, count=4)
+    d.invalidate(sid)
+    d.invalidate_all()
+    h.api(H_OWN, API_INVALIDATE, sid)
+    h.api(H_OWN, API_MIN_PAGE_SIZE, sid)
+    h.api(H_OWN, API_STREAM_AS, sid)
+    h.api(H_OWN, API_MODE_NAME, sid)
+    h.migrate(H_OWN)
+    h.reset(H_OWN)
+    h.state(H_OWN)
+
+
+def host_seeds(gen, qemu_args=""):
+    """Seeds for apple-dart-host on the machine of @qemu_args."""
+    cfg = Config(gen, qemu_args)
+    out = {}
+    sid = cfg.edu_sid
+
+    # a DART of every generation, realized as the machine does, used
+    # from every side; on 4 KiB pages where its tables can have them;
+    # with 256 streams and four-level tables where it can
+    for g in HOST_GENS:
+        h = HostSeq()
+        h.realize_dart(g)
+        own = host_own(g)
+        host_exercise(h, own, 1)
+        if own.fmt == "dart1":
+            h.realize_dart(g, RD_DMA | RD_STALE, page=2, bypass=2)
+            host_exercise(h, host_own(g, page_size=4096), 2)
+        if g == "t8110":
+            h.realize_dart(g, RD_STREAMS | RD_VA | RD_PA | RD_PTE, page=1,
+                           streams=256, va=42, pa=42, bypass=3)
+            host_exercise(h, host_own(g, streams=256, va_bits=42), 200)
+        out["host-realize-" + g] = h
+
+        # what realize refuses, one property at a time; and what the QOM
+        # properties say of a DART not realized yet
+        h = HostSeq()
+        h.realize_dart(g, page=3, page_size=8192)
+        h.realize_dart(g, page=3, page_size=0xffffffff)
+        h.realize_dart(g, page=2)
+        h.realize_dart(g, bypass=1)
+        h.realize_dart(g, RD_STREAMS, streams=300)
+        h.realize_dart(g, RD_STREAMS, streams=32)
+        h.realize_dart(g, RD_VA, va=31)
+        h.realize_dart(g, RD_VA, va=48)
+        h.realize_dart(g, RD_PA, pa=35)
+        h.realize_dart(g, RD_PA, pa=43)
+        h.realize_dart(g, busy=BUSY_READS | BUSY_NS, busy_val=5)
+        h.realize_dart(g, busy=BUSY_READS | BUSY_STUCK, busy_val=5)
+        h.realize_dart(g, busy=BUSY_READS, busy_val=1000001)
+        h.realize_dart(g, busy=BUSY_NS, busy_val=10 ** 10 + 1)
+        h.realize_dart(g, RD_EARLY)
+        out["host-realize-errors-" + g] = h
+
+    # BUSY of each kind, after an invalidation, migrated while it lasts
+    for busy, val, name in ((BUSY_READS, 3, "reads"), (BUSY_NS, 10 ** 6, "ns"),
+                            (BUSY_STUCK, 0, "stuck")):
+        h = HostSeq()
+        h.realize_dart("t8110", busy=busy, busy_val=val)
+        d = Dart(HostRegs(h, H_OWN), host_own("t8110"), 0)
+        d.invalidate(1)
+        h.migrate(H_OWN)
+        h.migrate(H_OWN, [(0, 0xff)])
+        d.rd(d.cmd_reg())
+        h.clock(2 * 10 ** 6)
+        d.rd(d.cmd_reg())
+        out["host-busy-" + name] = h
+
+    # inject-fault: every kind, a second one lost, a bogus kind, a
+    # stream too far, and specs keyval or the DART refuses
+    h = HostSeq()
+    for kind in range(FAULT_KINDS):
+        h.inject_fault(H_PCIE, sid, kind, 0x4000 + kind)
+    h.inject_fault(H_PCIE, 999, 0)
+    h.inject_fault(H_USB, cfg.xhci_sid, 4, 1 << 40)
+    h.inject_fault(H_DISP, 0, 5)
+    for spec in (b"", b"stream=1", b"stream=x,iova=1,fault=read",
+                 b"stream=1,iova=2,fault=read,extra=1",
+                 b"stream=1,iova=-1,fault=write", b"a=b=c,,",
+                 b"stream=0x1,iova=0x10,fault=no-pte"):
+        h.inject_raw(H_PCIE, spec)
+    Dart(HostRegs(h, H_PCIE), cfg, 0).fault_clear()
+    h.state(H_PCIE)
+    out["host-inject-fault"] = h
+
+    # the state of each DART and what firmware left in them; the
+    # machine's display asked for a picture as a user interface does
+    h = HostSeq()
+    for dart in (H_DISP, H_PCIE, H_USB):
+        h.state(dart)
+    h.firmware()
+    h.ui(0, update=False)
+    h.ui(0)
+    h.clock(20 * 10 ** 6)
+    h.ui(0, invalidate=False)
+    out["host-state"] = h
+
+    # x-microbench on the machine's PCIe DART (firmware's tables map
+    # FW_PCIE_IOVA where it preset them), and every spec it refuses
+    h = HostSeq()
+    for form in range(BENCH_FORMS):
+        h.microbench(H_PCIE, form, sid, FW_PCIE_IOVA, 0x10000000, count=2)
+    out["host-microbench"] = h
+
+    # every DART's and the display engine's state saved and loaded back,
+    # intact, damaged and cut short
+    h = HostSeq()
+    for target in (H_DISP, H_PCIE, H_USB, H_MIG_DISPLAY):
+        h.migrate(target)
+        h.migrate(target, [(3, 0x80), (40, 0xff), (700, 0x55)])
+        h.migrate(target, length=9)
+        h.state(target % 3)
+    out["host-migrate"] = h
+
+    # IOMMU notifiers: UNMAP accepted, MAP and DEVIOTLB refused; each
+    # invalidation (one stream, all, a reset) reaches the UNMAP ones
+    h = HostSeq()
+    d = Dart(HostRegs(h, H_PCIE), cfg, 0)
+    h.notify(H_PCIE, sid, 0, NOTIFY_UNMAP)
+    h.notify(H_PCIE, sid, 1, NOTIFY_MAP)
+    h.notify(H_PCIE, sid, 2, NOTIFY_DEVIOTLB)
+    h.notify(H_PCIE, sid, 3, NOTIFY_UNMAP | NOTIFY_MAP)
+    h.notify(H_PCIE, sid, 4, NOTIFY_UNMAP, 0x4000, 0x3fff)
+    h.notify(H_USB, cfg.xhci_sid, 5, NOTIFY_UNMAP)
+    d.invalidate(sid)
+    d.invalidate_all()
+    h.api(H_PCIE, API_INVALIDATE, sid)
+    h.reset(H_PCIE)
+    h.notify(H_PCIE, sid, 0, 0)             # unregistered
+    h.api(H_PCIE, API_INVALIDATE, sid)
+    out["host-notify"] = h
+
+    # the functions the machine and the tools call
+    h = HostSeq()
+    for call in range(10):
+        for perm in (0, 3):
+            h.api(H_PCIE, call, sid, perm, 0x4000, 64)
+    h.api(H_PCIE, API_PERM_NAME, perm=1)
+    h.api(H_PCIE, API_PERM_NAME, perm=2)
+    h.api(H_DISP, API_TRANSLATE, 0, 1, 0xa0000000)
+    h.api(H_DISP, API_DMA_READ, 0, 0, 0xa0000000, 4096)
+    out["host-api"] = h
+
+    # display engines of the input's own: through the display DART's
+    # stream, frames at a few refresh rates; and every mode realize
+    # refuses
+    h = HostSeq()
+    h.realize_display(RV_DMA | RV_WIDTH | RV_HEIGHT | RV_IOVA, width=64,
+                      height=32, iova=0xa0000000)
+    h.ui(1)
+    h.clock(40 * 10 ** 6)
+    h.ui(1, invalidate=False)
+    h.migrate(H_MIG_DISPLAY + 1)
+    h.migrate(H_MIG_DISPLAY + 1, [(3, 0x01)])
+    h.clock(40 * 10 ** 6)
+    h.realize_display(RV_DMA | RV_STRIDE | RV_REFRESH, stride=8192,
+                      refresh=120)
+    h.clock(20 * 10 ** 6)
+    h.realize_display(RV_WIDTH)
+    h.realize_display(RV_DMA | RV_WIDTH, width=8)
+    h.realize_display(RV_DMA | RV_HEIGHT, height=5000)
+    h.realize_display(RV_DMA | RV_STRIDE, stride=6)
+    h.realize_display(RV_DMA | RV_STRIDE, stride=1 << 20)
+    h.realize_display(RV_DMA | RV_REFRESH, refresh=0)
+    h.realize_display(RV_DMA | RV_REFRESH, refresh=60000)
+    out["host-display"] = h
+
+    # the state dump's bounds: more tables than it reads (two streams
+    # through one top table that names the same table 2048 times), more
+    # ranges than it lists (three leaf tables full of pages apart); a
+    # table outside memory
+    h = HostSeq()
+    h.realize_dart("t8103")
+    own = host_own("t8103")
+    d = Dart(HostRegs(h, H_OWN), own, 0)
+    span = 1 << (own.page_shift + (own.page_shift - 3))
+    h.map(H_OWN, 1, 0, flags=MAP_ATTACH)
+    h.map(H_OWN, 2, 0, flags=MAP_ATTACH)
+    h.fill(H_OWN, 0, FILL_TABLES, 1)
+    h.state(H_OWN)
+    d.detach(2)
+    h.fill(H_OWN, 0, FILL_RAW)
+    for i in range(3):
+        h.map(H_OWN, 1, i * span)
+    h.fill(H_OWN, 1, FILL_LEAVES_APART, 3)
+    h.state(H_OWN)
+    d.wr(d.ttbr_off(1), d.ttbr_val(EDU_BAR))
+    h.state(H_OWN)
+    out["host-state-walk"] = h
+    return out
+
+
 def read_regions(path):
     regions = {"pre": {}, "post": {}}
     with open(path) as f:
@@ -778,6 +1145,13 @@ def read_regions(path):
             phase, idx, addr = line.split()
             regions[phase].setdefault(int(addr, 16), int(idx))
     return regions
+
+
+def write_seeds(outdir, inputs):
+    os.makedirs(outdir, exist_ok=True)
+    for name, s in inputs.items():
+        with open(os.path.join(outdir, "seed-" + name), "wb") as f:
+            f.write(s.data())
 
 
 def main(argv):
@@ -791,14 +1165,16 @@ def main(argv):
         return 0
     if len(argv) in (5, 6) and argv[1] == "seeds" and argv[2] in GENS:
         regions = read_regions(argv[3])
-        os.makedirs(argv[4], exist_ok=True)
         qemu_args = argv[5] if len(argv) == 6 else ""
-        for name, s in seeds(argv[2], regions, qemu_args).items():
-            with open(os.path.join(argv[4], "seed-" + name), "wb") as f:
-                f.write(s.data())
+        write_seeds(argv[4], seeds(argv[2], regions, qemu_args))
+        return 0
+    if len(argv) in (4, 5) and argv[1] == "host-seeds" and argv[2] in GENS:
+        qemu_args = argv[4] if len(argv) == 5 else ""
+        write_seeds(argv[3], host_seeds(argv[2], qemu_args))
         return 0
     print("usage: fuzz-seeds.py probe OUT | probe-post REGIONS OUT |"
-          " seeds {%s} REGIONS OUTDIR [QEMU_ARGS]" % ",".join(GENS),
+          " seeds {%s} REGIONS OUTDIR [QEMU_ARGS] |"
+          " host-seeds GEN OUTDIR [QEMU_ARGS]" % ",".join(GENS),
           file=sys.stderr)
     return 1
 
