@@ -630,10 +630,14 @@ static void op_ui(Input *in)
         return;
     }
     dev = devs[op.display % ARRAY_SIZE(devs)];
-    con = dev ? qemu_console_lookup_by_device(dev, 0) : NULL;
-    if (!con) {
+    if (!dev) {
         return;
     }
+    /*
+     * (not qemu_console_lookup_by_device(), which aborts on the way at
+     * a text console: those have no device)
+     */
+    con = APPLE_VIRT_DISPLAY(dev)->con;
     if (op.what & UI_INVALIDATE) {
         graphic_hw_invalidate(con);
     }
