@@ -1,32 +1,40 @@
 #!/usr/bin/env bash
 # make fuzz: coverage-guided fuzzing of the DARTs and their DMA masters
-# with QEMU's generic-fuzz target under libFuzzer (figures, not pass/fail).
+# with libFuzzer (figures, not pass/fail): QEMU's generic-fuzz target,
+# MMIO and DMA as a guest does them, and our apple-dart-host target, the
+# DART's host side (tests/qtest/fuzz/apple_dart_host_fuzz.c).
 #
-#   fuzz.sh                 fuzz every configuration, FUZZ_SECONDS in all
-#   fuzz.sh repro CRASH [CONFIG]
-#                           turn a saved crash into a qtest trace, a shell
-#                           one-liner and a C function for a regression
-#                           qtest (tests/qtest/apple-dart-fuzz-test.c)
+#   fuzz.sh                 fuzz every run (below), FUZZ_SECONDS in all
+#   fuzz.sh repro CRASH [RUN]
+#                           generic-fuzz's: turn a saved crash into a
+#                           qtest trace, a shell one-liner and a C
+#                           function for a regression qtest
+#                           (tests/qtest/apple-dart-fuzz-test.c);
+#                           apple-dart-host's: run it again, and say how
 #   fuzz.sh report          the figures of the last run again
-#   fuzz.sh coverage [CONFIG,...]
+#   fuzz.sh coverage [RUN|CONFIG,...]
 #                           no fuzzing: replay the seeds and the saved
-#                           corpus of each configuration (all by default)
-#                           and print the lines covered per file, and
-#                           the lines not reached in $out/unreached.txt
-#   fuzz.sh triage CONFIG   run CONFIG's saved crashes once each and list
+#                           corpus of each run (of a CONFIG: its runs; all
+#                           by default) and print the lines covered per
+#                           file, and the lines not reached in
+#                           $out/unreached.txt
+#   fuzz.sh triage RUN      run RUN's saved crashes once each and list
 #                           those that are not generic-fuzz's clock_step
 #
 # Builds build/qemu-fuzz (clang, libFuzzer, ASan, coverage mapping: see
-# build-qemu.sh fuzz) and runs qemu-fuzz-aarch64 --fuzz-target=generic-fuzz
-# on apple-virt with all three DARTs, edu on the PCIe bus, the XHCI with a
-# USB stick and the display engine; QEMU_FUZZ_OBJECTS covers the DARTs'
-# MMIO, edu's, the XHCI's, the display engine's and the PCIe ECAM (so that
-# inputs can map edu's BAR). One configuration a DART generation and
-# firmware preset (CONFIGS below), each FUZZ_SECONDS / n long, on FUZZ_JOBS
-# workers (libFuzzer -fork, niced). Seeds: scripts/fuzz-seeds.py, the
-# drivers' sequences; the corpus persists in $CACHE_DIR/fuzz-corpus/CONFIG,
-# crashes land in $CACHE_DIR/fuzz-crashes/CONFIG. Afterwards the corpus
-# is replayed (libFuzzer -merge, which survives crashing inputs) for
+# build-qemu.sh fuzz) and runs qemu-fuzz-aarch64 on apple-virt with all
+# three DARTs, edu on the PCIe bus, the XHCI with a USB stick and the
+# display engine, one configuration a DART generation and firmware
+# preset (CONFIGS below). A run is one target on one configuration: the
+# run CONFIG is --fuzz-target=generic-fuzz on it, QEMU_FUZZ_OBJECTS
+# covering the DARTs' MMIO, edu's, the XHCI's, the display engine's and
+# the PCIe ECAM (so that inputs can map edu's BAR); the run host-CONFIG,
+# for the configurations of HOST_CONFIGS, is --fuzz-target=apple-dart-host.
+# Each run is FUZZ_SECONDS / n long, on FUZZ_JOBS workers (libFuzzer
+# -fork, niced). Seeds: scripts/fuzz-seeds.py, the drivers' sequences and
+# the host's; the corpus persists in $CACHE_DIR/fuzz-corpus/RUN, crashes
+# land in $CACHE_DIR/fuzz-crashes/RUN. Afterwards every run's corpus is
+# replayed (libFuzzer -merge, which survives crashing inputs) for
 # clang's line coverage of our files.
 #
 # A crash is counted apart when it is generic-fuzz's own: its clock_step
@@ -37,7 +45,8 @@
 # build relocates counters for it), so an input that aborts loses
 # nothing of what the inputs before it covered.
 #
-# FUZZ_SECONDS (600), FUZZ_JOBS (2), FUZZ_CONFIGS (all: a comma list).
+# FUZZ_SECONDS (600), FUZZ_JOBS (2), FUZZ_CONFIGS (all: a comma list),
+# FUZZ_TARGETS (generic-fuzz,apple-dart-host: which of the two run).
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -63,8 +72,19 @@ CONFIGS=(
     "t8110-256 t8110 dart=t8110,dart-num-streams=256,pcie-dart-streams=3:200,usb-dart-stream=100,pcie-dart-disabled-streams=7+200,usb-dart-disabled-streams=100,dart-check-stale-tlb=on,dart-check-pte=on -global apple-dart.busy-stuck=on"
 )
 OBJECTS="apple-dart* edu-mmio* sysbus-xhci apple-virt-display pcie-mmcfg-mmio*"
+# apple-dart-host realizes DARTs of every generation itself: the machine
+# adds its own DARTs (which of them firmware mapped or locked, BUSY
+# emulation) and the display engine. Three differ in those.
+HOST_CONFIGS=(t6000 t8103-4k t8110-256)
+HOST_TARGET=apple-dart-host
 
 die() { echo "fuzz: $*" >&2; exit 1; }
+
+# No leak checks: QEMU leaks a little where it is not for us to fix (a
+# display console's timer each time one is reused, as apple-dart-host
+# does when it realizes a display engine again), and libFuzzer would
+# count each such input as a crash.
+export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=0}
 
 # Set QEMU_FUZZ_ARGS/OBJECTS and gen for configuration $1; false if unknown.
 select_config() {
@@ -91,9 +111,59 @@ config_names() {
     done
 }
 
+# Whether FUZZ_TARGETS has target $1.
+target_wanted() {
+    [[ ",${FUZZ_TARGETS:-generic-fuzz,$HOST_TARGET}," == *",$1,"* ]]
+}
+
+# The runs of configuration $1 that FUZZ_TARGETS wants, one a line.
+config_runs() {
+    local h
+    if target_wanted generic-fuzz; then
+        echo "$1"
+    fi
+    if target_wanted "$HOST_TARGET"; then
+        for h in "${HOST_CONFIGS[@]}"; do
+            [ "$h" != "$1" ] || echo "host-$1"
+        done
+    fi
+}
+
+# Every run FUZZ_TARGETS wants, of configurations $1 (a comma list;
+# default all), one a line; a word of $1 may name a run itself.
+run_names() {
+    local c configs
+    IFS=, read -r -a configs <<< "${1:-$(config_names | paste -sd,)}"
+    for c in "${configs[@]}"; do
+        case $c in
+        host-*) echo "$c" ;;
+        *) config_runs "$c" ;;
+        esac
+    done
+}
+
+# Set target and QEMU_FUZZ_ARGS/OBJECTS and gen for run $1; false if it
+# is no run.
+select_run() {
+    local h
+    case $1 in
+    host-*)
+        for h in "${HOST_CONFIGS[@]}"; do
+            if [ "host-$h" = "$1" ]; then
+                target=$HOST_TARGET
+                select_config "$h"
+                return
+            fi
+        done
+        return 1 ;;
+    *)
+        target=generic-fuzz
+        select_config "$1" ;;
+    esac
+}
+
 fuzzer() {
-    ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=0} \
-        "$bin" --fuzz-target=generic-fuzz "$@"
+    "$bin" --fuzz-target="$target" "$@"
 }
 
 # The addresses each region index reaches, before and after edu's BAR is
@@ -115,38 +185,59 @@ probe_regions() {
     grep -q '^pre' "$regions" || die "the region probe matched no region"
 }
 
-# Probe configuration $1's regions and write its seeds into $out/run/$1
-# (select_config first).
+# Write run $1's seeds into $out/run/$1 (select_run first): for
+# generic-fuzz, after probing the configuration's regions.
 make_seeds() {
     local run="$out/run/$1"
     mkdir -p "$run"
-    probe_regions "$run/regions"
     rm -rf "$run/seeds"
+    if [ "$target" = "$HOST_TARGET" ]; then
+        /usr/bin/python3 "$seedgen" host-seeds "$gen" "$run/seeds" \
+            "$QEMU_FUZZ_ARGS"
+        return
+    fi
+    probe_regions "$run/regions"
     /usr/bin/python3 "$seedgen" seeds "$gen" "$run/regions" "$run/seeds" \
         "$QEMU_FUZZ_ARGS"
 }
 
-# Replay configuration $1's seeds and saved corpus for coverage: -merge
-# runs them in children that resume after a crashing input, each
-# writing its own profile, as it goes (%c).
+# Replay run $1's seeds and saved corpus for coverage: -merge runs them
+# in children that resume after a crashing input, each writing its own
+# profile, as it goes (%c).
 replay() {
     local c=$1 run="$out/run/$1" corpus="$CACHE_DIR/fuzz-corpus/$1"
     mkdir -p "$corpus"
     rm -rf "$run/merged"
     mkdir -p "$run/merged"
     (cd "$run" && LLVM_PROFILE_FILE="$out/prof/$c-%p%c.profraw" nice -n 19 \
-        "$bin" --fuzz-target=generic-fuzz -merge=1 -timeout=20 \
+        "$bin" --fuzz-target="$target" -merge=1 -timeout=20 \
         -rss_limit_mb=4096 "$run/merged" "$run/seeds" "$corpus" \
         > "$run/replay.log" 2>&1) ||
         echo "  (replay of $c's seeds and corpus failed: $run/replay.log)"
 }
 
+# Every run, whatever FUZZ_TARGETS says (a comma list)
+all_runs() {
+    FUZZ_TARGETS='' run_names | paste -sd,
+}
+
 if [ "${1:-}" = repro ]; then
     crash=${2:-}
-    [ -f "$crash" ] || die "usage: fuzz.sh repro CRASH-FILE [CONFIG]"
+    [ -f "$crash" ] || die "usage: fuzz.sh repro CRASH-FILE [RUN]"
     cfg=${3:-$(basename "$(dirname "$crash")")}
-    select_config "$cfg" || die "unknown configuration '$cfg' ($(config_names | tr '\n' ' '))"
+    select_run "$cfg" || die "unknown run '$cfg' ($(all_runs))"
     [ -x "$bin" ] || "$top/scripts/build-qemu.sh" fuzz
+    if [ "$target" = "$HOST_TARGET" ]; then
+        # (its operations are calls, not qtest commands: no trace to
+        # replay elsewhere; the input is the reproducer)
+        echo "fuzz: $crash ($cfg)"
+        echo "  reproducer: QEMU_FUZZ_ARGS='$QEMU_FUZZ_ARGS' $bin --fuzz-target=$target $crash"
+        log=$(LLVM_PROFILE_FILE=/dev/null fuzzer "$crash" 2>&1) || true
+        echo "  $(grep -m1 -E 'ERROR|hardware error|ssertion' <<< "$log" ||
+                 echo "does not crash now")"
+        grep -m8 -E '^ +#[0-9]+ ' <<< "$log" || true
+        exit 0
+    fi
     tree="$top/build/qemu-src"
     rdir="$out/repro/$(basename "$crash")"
     mkdir -p "$rdir"
@@ -261,7 +352,7 @@ for line in open(sys.argv[2]):
     else:
         other[(kind, what[0].strip() if what else "")] += 1
 print(f"fuzz: {execs} executions in {secs} s ({execs // max(secs, 1)} exec/s)"
-      f" over {len(rows)} configurations")
+      f" over {len(rows)} runs")
 print(f"fuzz: crashes: {sum(other.values())} in QEMU or the model;"
       f" {harness} of generic-fuzz's clock_step with no pending timer"
       " (libqtest's assertion, not a device's)")
@@ -275,14 +366,14 @@ EOF2
 
 if [ "${1:-}" = triage ]; then
     cfg=${2:-}
-    select_config "$cfg" ||
-        die "usage: fuzz.sh triage CONFIG ($(config_names | paste -sd,))"
+    select_run "$cfg" ||
+        die "usage: fuzz.sh triage RUN ($(all_runs))"
     n=0 harness=0
     for f in "$CACHE_DIR/fuzz-crashes/$cfg"/*; do
         [ -f "$f" ] || continue
         n=$((n + 1))
         log=$(LLVM_PROFILE_FILE=/dev/null timeout 60 nice -n 19 \
-            "$bin" --fuzz-target=generic-fuzz -timeout=20 "$f" 2>&1) || true
+            "$bin" --fuzz-target="$target" -timeout=20 "$f" 2>&1) || true
         if grep -q 'qtest_rsp_args: assertion failed' <<< "$log"; then
             harness=$((harness + 1))
             continue
@@ -300,26 +391,37 @@ if [ "${1:-}" = report ]; then
     exit 0
 fi
 
-if [ "${1:-}" = coverage ]; then
-    IFS=, read -r -a configs <<< "${2:-$(config_names | paste -sd,)}"
-    for c in "${configs[@]}"; do
-        select_config "$c" || die "unknown configuration '$c' ($(config_names | paste -sd,))"
+# Check that the comma list $1 names only runs and configurations, and
+# that it or FUZZ_TARGETS leaves some run; set runs.
+check_runs() {
+    local c words
+    IFS=, read -r -a words <<< "$1"
+    for c in "${words[@]}"; do
+        select_config "$c" || select_run "$c" ||
+            die "unknown configuration or run '$c' ($(config_names | paste -sd,); runs $(all_runs))"
     done
+    mapfile -t runs < <(run_names "$1")
+    [ ${#runs[@]} -gt 0 ] ||
+        die "no run of '$1' with FUZZ_TARGETS=${FUZZ_TARGETS:-} (generic-fuzz,$HOST_TARGET)"
+}
+
+if [ "${1:-}" = coverage ]; then
+    check_runs "${2:-$(config_names | paste -sd,)}"
     # (incremental: the figures are those of the sources as they are)
     "$top/scripts/setup-host.sh" fuzz
     "$top/scripts/build-qemu.sh" fuzz
     rm -rf "$out/prof"
     mkdir -p "$out/prof"
     start=$(date +%s)
-    for c in "${configs[@]}"; do
-        select_config "$c"
+    for c in "${runs[@]}"; do
+        select_run "$c"
         make_seeds "$c"
         replay "$c"
         printf '  %-20s %4s seeds, %5s corpus inputs replayed\n' "$c" \
             "$(find "$out/run/$c/seeds" -type f | wc -l)" \
             "$(find "$CACHE_DIR/fuzz-corpus/$c" -type f | wc -l)"
     done
-    echo "fuzz: replayed ${#configs[@]} configurations in $(( $(date +%s) - start )) s"
+    echo "fuzz: replayed ${#runs[@]} runs in $(( $(date +%s) - start )) s"
     coverage_report
     exit 0
 fi
@@ -332,12 +434,9 @@ fi
 if ! [[ "$jobs" =~ ^[0-9]+$ ]] || [ "$jobs" -eq 0 ]; then
     die "FUZZ_JOBS must be a positive number, not '$jobs'"
 fi
-IFS=, read -r -a configs <<< "${FUZZ_CONFIGS:-$(config_names | paste -sd,)}"
-for c in "${configs[@]}"; do
-    select_config "$c" || die "unknown configuration '$c' in FUZZ_CONFIGS ($(config_names | paste -sd,))"
-done
-per=$(( secs / ${#configs[@]} ))
-[ "$per" -ge 10 ] || die "FUZZ_SECONDS=$secs is too short for ${#configs[@]} configurations"
+check_runs "${FUZZ_CONFIGS:-$(config_names | paste -sd,)}"
+per=$(( secs / ${#runs[@]} ))
+[ "$per" -ge 10 ] || die "FUZZ_SECONDS=$secs is too short for ${#runs[@]} runs"
 
 "$top/scripts/setup-host.sh" fuzz
 "$top/scripts/build-qemu.sh" fuzz
@@ -346,9 +445,9 @@ rm -rf "$out/run" "$out/prof"
 mkdir -p "$out/run" "$out/prof"
 summary="$out/summary.txt"
 : > "$summary"
-echo "make fuzz: ${#configs[@]} configurations, ${per}s each on $jobs workers"
-for c in "${configs[@]}"; do
-    select_config "$c"
+echo "make fuzz: ${#runs[@]} runs, ${per}s each on $jobs workers"
+for c in "${runs[@]}"; do
+    select_run "$c"
     run="$out/run/$c"
     corpus="$CACHE_DIR/fuzz-corpus/$c"
     crashes="$CACHE_DIR/fuzz-crashes/$c"
@@ -358,7 +457,7 @@ for c in "${configs[@]}"; do
     start=$(date +%s)
     # (fork mode: the workers' logs land in the run directory)
     (cd "$run" && LLVM_PROFILE_FILE=/dev/null nice -n 19 \
-        "$bin" --fuzz-target=generic-fuzz -fork="$jobs" \
+        "$bin" --fuzz-target="$target" -fork="$jobs" \
         -ignore_crashes=1 -ignore_timeouts=1 -ignore_ooms=1 \
         -max_total_time="$per" -timeout=10 -rss_limit_mb=4096 -max_len=4096 \
         -artifact_prefix="$crashes/" "$corpus" "$run/seeds" \
@@ -374,10 +473,10 @@ for c in "${configs[@]}"; do
         "$((after - before))" "$after"
 done
 
-# Coverage of every configuration's seeds and corpus (those not fuzzed
-# this time too)
-for c in $(config_names); do
-    select_config "$c"
+# Coverage of every run's seeds and corpus (those not fuzzed this time
+# too)
+for c in $(FUZZ_TARGETS='' run_names); do
+    select_run "$c"
     [ -d "$out/run/$c/seeds" ] || make_seeds "$c"
     replay "$c"
 done
