@@ -52,7 +52,7 @@
 #define HF_POOL_PAGES           8
 #define HF_POOL_SIZE            (HF_POOL_PAGES * 16 * KiB)
 /* bounds that keep one input to a few milliseconds */
-#define HF_MAX_STEP_NS          (50 * 1000 * 1000)
+#define HF_MAX_STEP_NS          (200 * 1000 * 1000)
 #define HF_MAX_STRING           64
 #define HF_MAX_BENCH_COUNT      16
 #define HF_MAX_DMA              4096
