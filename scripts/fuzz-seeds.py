@@ -85,6 +85,7 @@ EMPTY = RAM + 0x300000          # a page of invalid entries
 IOVA = 0x4000
 DATA = 0x800                    # where DMA lands in a mapped page
 EDU_SLOT, XHCI_SID = 3, 1
+EDU_DMA_MS = 100                # edu's DMA runs this long after its start
 EDU_CFG = EDU_SLOT << 15        # ECAM offset of edu's config space
 PROBE_MAX = 40                  # indices the probe tries
 # generic-fuzz's -m 512M: firmware's carve-out is the top 8 MiB, and
@@ -139,13 +140,18 @@ class Config:
         }
         self.pcie_preset = opts.get("pcie-dart-preset", "none")
         self.busy_ns = "busy-ns" in globs
+        # clock steps to edu's DMA: the display engine's vblanks, so many
+        # a second, come before it
+        rate = int(globs.get("refresh-rate", "60"), 0)
+        self.edu_steps = -(-EDU_DMA_MS * rate // 1000) + 1
 
 
 class Seq:
     """One generic-fuzz input, built from operations on named regions."""
 
-    def __init__(self, regions):
+    def __init__(self, regions, edu_steps=1):
         self.regions = regions      # phase -> {address: index}
+        self.edu_steps = edu_steps  # Config.edu_steps
         self.phase = "pre"          # "post" once edu's BAR is mapped
         self.ops = []
 
@@ -175,7 +181,8 @@ class Seq:
         self.ops.append(bytes([OP_CLEAR_DMA_PATTERNS]))
 
     def step(self):
-        """Advance to the next timer; generic-fuzz aborts if none is set."""
+        """Advance to the next timer (the display engine's vblank is
+        always set; generic-fuzz aborts if none is)."""
         self.ops.append(bytes([OP_CLOCK_STEP]))
 
     def data(self):
@@ -369,8 +376,10 @@ def edu_dma(s, iova, to_ram=False, count=64):
         s.wr(EDU_BAR + 0x88, 0x40000, 8)
     s.wr(EDU_BAR + 0x90, count, 8)
     s.wr(EDU_BAR + 0x98, 3 if to_ram else 1, 8)
-    # edu's DMA timer is the one pending: a step with none aborts
-    s.step()
+    # edu's DMA runs on a timer; a step runs the next timer due, and
+    # the display engine's vblanks come first
+    for _ in range(s.edu_steps):
+        s.step()
     s.rd(EDU_BAR + 0x98, 8)
 
 
@@ -393,7 +402,7 @@ def seeds(gen, regions, qemu_args=""):
     vb = 2 * IOVA + DATA            # a second page
 
     def new():
-        return Seq(regions)
+        return Seq(regions, cfg.edu_steps)
 
     # Reset state of every DART, the display engine, the XHCI
     s = new()
@@ -816,6 +825,7 @@ NOTIFY_UNMAP, NOTIFY_MAP, NOTIFY_DEVIOTLB = 1, 2, 4
 FAULT_KINDS = 8                     # inject-fault's seven, and a bogus one
 HOST_GENS = ("t8103", "t8103-usb4", "t6000", "t8110")   # the QOM types'
 U64 = (1 << 64) - 1
+FRAMES_NS = 150 * 10 ** 6           # a frame or more at 10 Hz (fuzz.sh's)
 
 
 class HostSeq:
@@ -1039,7 +1049,7 @@ def host_seeds(gen, qemu_args=""):
     h.firmware()
     h.ui(0, update=False)
     h.ui(0)
-    h.clock(20 * 10 ** 6)
+    h.clock(FRAMES_NS)
     h.ui(0, invalidate=False)
     out["host-state"] = h
 
@@ -1096,14 +1106,14 @@ def host_seeds(gen, qemu_args=""):
     h.realize_display(RV_DMA | RV_WIDTH | RV_HEIGHT | RV_IOVA, width=64,
                       height=32, iova=0xa0000000)
     h.ui(1)
-    h.clock(40 * 10 ** 6)
+    h.clock(FRAMES_NS)
     h.ui(1, invalidate=False)
     h.migrate(H_MIG_DISPLAY + 1)
     h.migrate(H_MIG_DISPLAY + 1, [(3, 0x01)])
-    h.clock(40 * 10 ** 6)
+    h.clock(FRAMES_NS)
     h.realize_display(RV_DMA | RV_STRIDE | RV_REFRESH, stride=8192,
                       refresh=120)
-    h.clock(20 * 10 ** 6)
+    h.clock(FRAMES_NS)
     h.realize_display(RV_WIDTH)
     h.realize_display(RV_DMA | RV_WIDTH, width=8)
     h.realize_display(RV_DMA | RV_HEIGHT, height=5000)

@@ -96,6 +96,9 @@ select_config() {
             QEMU_FUZZ_ARGS+=" -device edu,addr=3.0,dma_mask=0xffffffffffffffff"
             QEMU_FUZZ_ARGS+=" -drive if=none,id=stick,format=raw,file=null-co://"
             QEMU_FUZZ_ARGS+=" -device usb-storage,drive=stick${extra:+ $extra}"
+            # ten frames a second: a clock step runs the next timer due,
+            # a vblank every 100 ms comes before edu's DMA at most once
+            QEMU_FUZZ_ARGS+=" -global apple-virt-display.refresh-rate=10"
             export QEMU_FUZZ_ARGS
             export QEMU_FUZZ_OBJECTS="$OBJECTS"
             return 0
