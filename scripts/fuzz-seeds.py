@@ -91,6 +91,8 @@ PROBE_MAX = 40                  # indices the probe tries
 # generic-fuzz's -m 512M: firmware's carve-out is the top 8 MiB, and
 # the PCIe DART's preset streams map its region at this IOVA
 FW_PCIE_IOVA = 0x0c000000
+# the boot framebuffer firmware maps in the display DART (stream 0)
+FW_DISP_IOVA, FW_DISP_SIZE = 0xa0000000, 1024 * 768 * 4
 
 # DART generations: register layout, PTE format, streams, TTBR base,
 # whether streams can bypass translation
@@ -1095,8 +1097,8 @@ def host_seeds(gen, qemu_args=""):
             h.api(H_PCIE, call, sid, perm, 0x4000, 64)
     h.api(H_PCIE, API_PERM_NAME, perm=1)
     h.api(H_PCIE, API_PERM_NAME, perm=2)
-    h.api(H_DISP, API_TRANSLATE, 0, 1, 0xa0000000)
-    h.api(H_DISP, API_DMA_READ, 0, 0, 0xa0000000, 4096)
+    h.api(H_DISP, API_TRANSLATE, 0, 1, FW_DISP_IOVA)
+    h.api(H_DISP, API_DMA_READ, 0, 0, FW_DISP_IOVA, 4096)
     out["host-api"] = h
 
     # display engines of the input's own: through the display DART's
@@ -1104,7 +1106,7 @@ def host_seeds(gen, qemu_args=""):
     # refuses
     h = HostSeq()
     h.realize_display(RV_DMA | RV_WIDTH | RV_HEIGHT | RV_IOVA, width=64,
-                      height=32, iova=0xa0000000)
+                      height=32, iova=FW_DISP_IOVA)
     h.ui(1)
     h.clock(FRAMES_NS)
     h.ui(1, invalidate=False)
@@ -1113,6 +1115,16 @@ def host_seeds(gen, qemu_args=""):
     h.clock(FRAMES_NS)
     h.realize_display(RV_DMA | RV_STRIDE | RV_REFRESH, stride=8192,
                       refresh=120)
+    h.clock(FRAMES_NS)
+    # a frame that runs out of the mapped framebuffer half-way, twice
+    # (the second fails over lines read anew), and one at the top of
+    # the IOVA space
+    h.realize_display(RV_DMA | RV_WIDTH | RV_HEIGHT | RV_STRIDE | RV_IOVA,
+                      width=64, height=32, stride=4096,
+                      iova=FW_DISP_IOVA + FW_DISP_SIZE - 8 * 4096)
+    h.clock(FRAMES_NS)
+    h.clock(FRAMES_NS)
+    h.realize_display(RV_DMA | RV_IOVA, iova=U64 - 15)
     h.clock(FRAMES_NS)
     h.realize_display(RV_WIDTH)
     h.realize_display(RV_DMA | RV_WIDTH, width=8)
