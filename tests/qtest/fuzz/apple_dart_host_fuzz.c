@@ -1118,14 +1118,15 @@ static void op_reset(Input *in)
  * CLOCK: advance virtual time, which runs the timers due (the display
  * engine's frames, DMA of the machine's devices). A step by a given
  * amount is always possible, unlike generic-fuzz's step to the next
- * deadline, which fails when no timer is pending.
+ * deadline, which fails when no timer is pending; but not by 0 ns,
+ * which qtest answers FAIL, and libqtest asserts.
  */
 static void op_clock(QTestState *qts, Input *in)
 {
     uint32_t ns;
 
     if (take(in, &ns, sizeof(ns))) {
-        qtest_clock_step(qts, le32_to_cpu(ns) % (HF_MAX_STEP_NS + 1));
+        qtest_clock_step(qts, 1 + le32_to_cpu(ns) % HF_MAX_STEP_NS);
     }
 }
 
