@@ -362,8 +362,8 @@ print(f"fuzz: crashes: {sum(other.values())} in QEMU or the model;"
 for (kind, what), n in other.most_common():
     print(f"fuzz:   {n} x {kind}: {what}")
 EOF2
-    echo "fuzz: crash inputs are kept in $CACHE_DIR/fuzz-crashes/CONFIG;" \
-        "scripts/fuzz.sh triage CONFIG finds those that are not the harness's"
+    echo "fuzz: crash inputs are kept in $CACHE_DIR/fuzz-crashes/RUN;" \
+        "scripts/fuzz.sh triage RUN finds those that are not the harness's"
     coverage_report
 }
 
