@@ -31,4 +31,21 @@ typedef void AppleClassData;
 #define APPLE_AARCH64_MACHINE_INTERFACES NULL
 #endif
 
+/*
+ * From QEMU 10.2 vmstate_save_state() and vmstate_load_state() report
+ * errors through an Error **: apple_vmstate_save()/apple_vmstate_load()
+ * take one on both series, and set nothing in it before 10.2.
+ */
+#if QEMU_VERSION_MAJOR * 100 + QEMU_VERSION_MINOR >= 1002
+#define apple_vmstate_save(f, vmsd, opaque, errp) \
+    vmstate_save_state(f, vmsd, opaque, NULL, errp)
+#define apple_vmstate_load(f, vmsd, opaque, version_id, errp) \
+    vmstate_load_state(f, vmsd, opaque, version_id, errp)
+#else
+#define apple_vmstate_save(f, vmsd, opaque, errp) \
+    vmstate_save_state(f, vmsd, opaque, NULL)
+#define apple_vmstate_load(f, vmsd, opaque, version_id, errp) \
+    vmstate_load_state(f, vmsd, opaque, version_id)
+#endif
+
 #endif

@@ -28,6 +28,7 @@
 #include "qemu/units.h"
 #include "qapi/error.h"
 #include "qom/object.h"
+#include "hw/apple-qemu-compat.h"
 #include "hw/boards.h"
 #include "hw/qdev-core.h"
 #include "hw/sysbus.h"
@@ -711,7 +712,7 @@ static void op_migrate(Input *in)
 
     bioc = qio_channel_buffer_new(4096);
     f = qemu_file_new_output(QIO_CHANNEL(bioc));
-    g_assert_cmpint(vmstate_save_state(f, vmsd, dev, NULL), ==, 0);
+    g_assert_cmpint(apple_vmstate_save(f, vmsd, dev, &error_abort), ==, 0);
     /* what follows a device in a stream: its end, here */
     qemu_put_byte(f, QEMU_VM_EOF);
     g_assert_cmpint(qemu_fflush(f), ==, 0);
@@ -734,7 +735,7 @@ static void op_migrate(Input *in)
     qio_channel_write_all(QIO_CHANNEL(bioc), (char *)buf, len, &error_abort);
     qio_channel_io_seek(QIO_CHANNEL(bioc), 0, SEEK_SET, &error_abort);
     f = qemu_file_new_input(QIO_CHANNEL(bioc));
-    vmstate_load_state(f, vmsd, dev, vmsd->version_id);
+    apple_vmstate_load(f, vmsd, dev, vmsd->version_id, NULL);
     qemu_fclose(f);
     object_unref(OBJECT(bioc));
 }
