@@ -20,6 +20,7 @@
 
 #include "qemu/osdep.h"
 #include "qemu/bitops.h"
+#include "qemu/error-report.h"
 #include "qemu/log.h"
 #include "qemu/main-loop.h"
 #include "qemu/module.h"
@@ -1513,6 +1514,19 @@ static int apple_dart_post_load(void *opaque, int version_id)
 {
     AppleDARTState *s = opaque;
 
+    /*
+     * An ERROR_STREAMS bit holds the interrupt up until the guest
+     * clears it, which it cannot for a stream past the DART's: no
+     * source sets one.
+     */
+    for (unsigned w = 0; w < APPLE_DART_STREAM_WORDS; w++) {
+        if (s->regs.error_streams[w] & ~dart_stream_word_mask(s, w)) {
+            error_report("%s: ERROR_STREAMS word %u: 0x%08" PRIx32 " names"
+                         " streams past the DART's %u", s->trace_name, w,
+                         s->regs.error_streams[w], s->geo.num_streams);
+            return -EINVAL;
+        }
+    }
     /* Cached translations are not migrated: the destination walks anew. */
     dart_tlb_flush_all(s);
     return 0;
