@@ -828,6 +828,10 @@ FAULT_KINDS = 8                     # inject-fault's seven, and a bogus one
 HOST_GENS = ("t8103", "t8103-usb4", "t6000", "t8110")   # the QOM types'
 U64 = (1 << 64) - 1
 FRAMES_NS = 150 * 10 ** 6           # a frame or more at 10 Hz (fuzz.sh's)
+# where a DART's ERROR_STREAMS words start in its migration stream (big
+# endian): after ERROR, ERROR_ADDR, CONFIG, 8 + 8 bitmap words, 256 TCRs,
+# 256 x 4 TTBRs and ERROR_MASK
+MIG_ERROR_STREAMS = 4 + 8 + 4 + 4 * (8 + 8 + 256 + 256 * 4) + 4
 
 
 class HostSeq:
@@ -1070,6 +1074,10 @@ def host_seeds(gen, qemu_args=""):
         h.migrate(target, [(3, 0x80), (40, 0xff), (700, 0x55)])
         h.migrate(target, length=9)
         h.state(target % 3)
+    # an ERROR_STREAMS bit of a stream past the DART's 16: refused
+    h.realize_dart("t8110")
+    h.migrate(H_OWN, [(MIG_ERROR_STREAMS + 7, 1)])
+    h.migrate(H_OWN, [(MIG_ERROR_STREAMS + 3, 1)])
     out["host-migrate"] = h
 
     # IOMMU notifiers: UNMAP accepted, MAP and DEVIOTLB refused; each
