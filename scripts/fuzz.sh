@@ -19,7 +19,8 @@
 #                           file, and the lines not reached in
 #                           $out/unreached.txt
 #   fuzz.sh triage RUN      run RUN's saved crashes once each and list
-#                           those that are not generic-fuzz's clock_step
+#                           those that are not the harness's (libqtest
+#                           assertions)
 #
 # Builds build/qemu-fuzz (clang, libFuzzer, ASan, coverage mapping: see
 # build-qemu.sh fuzz) and runs qemu-fuzz-aarch64 on apple-virt with all
@@ -37,9 +38,10 @@
 # replayed (libFuzzer -merge, which survives crashing inputs) for
 # clang's line coverage of our files.
 #
-# A crash is counted apart when it is generic-fuzz's own: its clock_step
-# operation asserts in libqtest when no timer is pending, and apple-virt
-# (no CPU runs under qtest) often has none.
+# A crash is counted apart when it is the harness's: a libqtest assertion
+# on a command QEMU refused, such as generic-fuzz's clock_step with no
+# timer pending (rare now that the display engine's vblank timer always
+# is) or a step of 0 ns.
 #
 # The replays write their profiles in LLVM's continuous mode (%c; the
 # build relocates counters for it), so an input that aborts loses
@@ -357,8 +359,8 @@ for line in open(sys.argv[2]):
 print(f"fuzz: {execs} executions in {secs} s ({execs // max(secs, 1)} exec/s)"
       f" over {len(rows)} runs")
 print(f"fuzz: crashes: {sum(other.values())} in QEMU or the model;"
-      f" {harness} of generic-fuzz's clock_step with no pending timer"
-      " (libqtest's assertion, not a device's)")
+      f" {harness} of the harness (a libqtest assertion on a refused"
+      " qtest command, not a device's)")
 for (kind, what), n in other.most_common():
     print(f"fuzz:   {n} x {kind}: {what}")
 EOF2
@@ -385,7 +387,7 @@ if [ "${1:-}" = triage ]; then
                           echo "does not crash now")"
         echo "  scripts/fuzz.sh repro $f $cfg"
     done
-    echo "fuzz: $cfg: $n saved crashes, $harness of them generic-fuzz's clock_step"
+    echo "fuzz: $cfg: $n saved crashes, $harness of them the harness's (libqtest assertions)"
     exit 0
 fi
 
