@@ -18,6 +18,7 @@
 #include "qobject/qdict.h"
 #include "qobject/qjson.h"
 #include "qobject/qlist.h"
+#include "qobject/qstring.h"
 
 #define SID             ADT_SID
 #define STALE_CHECK     "dart-check-stale-tlb=on"
@@ -323,6 +324,33 @@ static void test_state_dump_garbage(AppleDartTest *c)
     qobject_unref(d);
 }
 
+/*
+ * A table in MMIO (here the display DART's registers) is not read, as a
+ * translation would not read it either: reading registers has side
+ * effects, and the dump reports the table instead.
+ */
+static void test_state_dump_mmio_table(AppleDartTest *c)
+{
+    uint64_t top = adt_attach(c, SID);
+    g_autofree char *want = g_strdup_printf("table not in RAM at 0x%" PRIx64,
+                                            (uint64_t)ADT_DART_DISP);
+    QDict *d, *s;
+    QList *problems;
+
+    qtest_writeq(c->qts, top, apple_dart_table_pte(&c->geo, ADT_DART_DISP));
+    d = dart_state(c);
+    s = state_stream(d, SID);
+    g_assert_nonnull(s);
+    g_assert_cmpuint(qlist_size(qdict_get_qlist(s, "mappings")), ==, 0);
+    problems = qdict_get_qlist(s, "problems");
+    g_assert_nonnull(problems);
+    g_assert_cmpuint(qlist_size(problems), ==, 1);
+    g_assert_cmpstr(qstring_get_str(qobject_to(QString,
+                                               qlist_peek(problems))), ==,
+                    want);
+    qobject_unref(d);
+}
+
 /* The firmware's preset, locked display DART, as the dump shows it */
 static void test_state_dump_locked(AppleDartTest *c)
 {
@@ -374,6 +402,7 @@ int main(int argc, char **argv)
         { "tools/inject-fault", test_inject_fault },
         { "tools/state-dump", test_state_dump },
         { "tools/state-dump-garbage", test_state_dump_garbage },
+        { "tools/state-dump-mmio-table", test_state_dump_mmio_table },
         { "tools/state-dump-locked", test_state_dump_locked, NULL, NULL,
           ADT_DART_DISP },
     };
