@@ -38,7 +38,7 @@ check-linux-6.12: build
 	@LINUX_SERIES=6.12 tests/check.sh linux
 
 # make check in a clone of HEAD on an empty cache, as on a new machine
-# (about 32 minutes on 2 cores): its time, its suites and build/check-fresh/check.log.
+# (about 28 minutes on 2 cores): its time, its suites and build/check-fresh/check.log.
 check-fresh: setup
 	@tests/check-fresh.sh
 
