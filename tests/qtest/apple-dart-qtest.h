@@ -411,10 +411,8 @@ static inline uint64_t adt_leaf(AppleDartTest *c, uint64_t pa, bool no_read,
 static inline uint64_t adt_subpage_leaf(AppleDartTest *c, uint64_t pa,
                                         unsigned start, unsigned end)
 {
-    return (apple_dart_leaf_pte(&c->geo, pa, false, false) &
-            ~APPLE_DART_PTE_SUBPAGE_FULL) |
-           (uint64_t)start << APPLE_DART_PTE_SUBPAGE_START_SHIFT |
-           (uint64_t)end << APPLE_DART_PTE_SUBPAGE_END_SHIFT;
+    return apple_dart_pte_subpage(apple_dart_leaf_pte(&c->geo, pa, false,
+                                                      false), start, end);
 }
 
 /* The address of @iova's entry in @table, a table of level @level */

@@ -487,6 +487,19 @@ static inline uint64_t apple_dart_leaf_pte(const AppleDARTGeometry *g,
            (no_read ? f->no_read : 0) | (no_write ? f->no_write : 0);
 }
 
+/* @leaf, allowing only the page's subpage units @start to @end */
+static inline uint64_t apple_dart_pte_subpage(uint64_t leaf, unsigned start,
+                                              unsigned end)
+{
+    return (leaf & ~(APPLE_DART_PTE_SUBPAGE_MASK <<
+                     APPLE_DART_PTE_SUBPAGE_START_SHIFT |
+                     APPLE_DART_PTE_SUBPAGE_FULL)) |
+           (start & APPLE_DART_PTE_SUBPAGE_MASK) <<
+           APPLE_DART_PTE_SUBPAGE_START_SHIFT |
+           (end & APPLE_DART_PTE_SUBPAGE_MASK) <<
+           APPLE_DART_PTE_SUBPAGE_END_SHIFT;
+}
+
 /* Register offsets of stream @sid's TCR and TTBR @idx */
 static inline uint64_t apple_dart_tcr_offset(const AppleDARTGeometry *g,
                                              unsigned sid)

@@ -922,14 +922,7 @@ static void op_map(Input *in)
         /* a window from the IOVA's unit of the page to @subpage */
         uint64_t unit = (iova >> (geo->page_shift - 12)) & 0xfff;
 
-        leaf &= ~(APPLE_DART_PTE_SUBPAGE_MASK <<
-                  APPLE_DART_PTE_SUBPAGE_START_SHIFT |
-                  APPLE_DART_PTE_SUBPAGE_MASK <<
-                  APPLE_DART_PTE_SUBPAGE_END_SHIFT);
-        leaf |= unit << APPLE_DART_PTE_SUBPAGE_START_SHIFT |
-                (uint64_t)(le16_to_cpu(op.subpage) &
-                           APPLE_DART_PTE_SUBPAGE_MASK) <<
-                APPLE_DART_PTE_SUBPAGE_END_SHIFT;
+        leaf = apple_dart_pte_subpage(leaf, unit, le16_to_cpu(op.subpage));
     }
     pool_write(table + 8 * apple_dart_pt_index(geo, iova, 0), leaf);
     if (op.flags & MAP_ATTACH) {
