@@ -180,7 +180,6 @@ static void avd_frame(AppleVirtDisplayState *s)
         avd_fill_failed(s, ds, 0, s->height);
         s->shown = SHOWN_FAILED;
         full = true;
-        first = -1;
     } else if (first >= 0) {
         /* Lines read before the failure overwrote part of the pattern. */
         avd_fill_failed(s, ds, first, last + 1);
@@ -194,13 +193,19 @@ out:
     }
 }
 
+/* The next vblank is a frame from now. */
+static void avd_arm_vblank(AppleVirtDisplayState *s)
+{
+    timer_mod(s->vblank, qemu_clock_get_ns(QEMU_CLOCK_VIRTUAL) +
+                         NANOSECONDS_PER_SECOND / s->refresh_rate);
+}
+
 static void avd_vblank(void *opaque)
 {
     AppleVirtDisplayState *s = opaque;
 
     avd_frame(s);
-    timer_mod(s->vblank, qemu_clock_get_ns(QEMU_CLOCK_VIRTUAL) +
-                         s->frame_ns);
+    avd_arm_vblank(s);
 }
 
 /*
@@ -356,9 +361,7 @@ static void avd_reset_hold(Object *obj, ResetType type)
     s->scanout_iova = s->iova;
     s->status = 0;
     s->invalidate = true;
-    /* the next vblank is a frame away */
-    timer_mod(s->vblank, qemu_clock_get_ns(QEMU_CLOCK_VIRTUAL) +
-                         s->frame_ns);
+    avd_arm_vblank(s);
 }
 
 static void avd_realize(DeviceState *dev, Error **errp)
@@ -402,7 +405,6 @@ static void avd_realize(DeviceState *dev, Error **errp)
                    APPLE_VIRT_DISPLAY_MAX_REFRESH, s->refresh_rate);
         return;
     }
-    s->frame_ns = NANOSECONDS_PER_SECOND / s->refresh_rate;
 
     address_space_init(&s->dma_as, s->dma_mr, "apple-virt-display-dma");
     s->line_buf = g_malloc(min_stride);

@@ -56,7 +56,6 @@ struct AppleVirtDisplayState {
     AddressSpace dma_as;
     QemuConsole *con;
     QEMUTimer *vblank;      /* a frame is scanned out when it fires */
-    int64_t frame_ns;       /* its period */
     uint8_t *line_buf;      /* one line, as read from the DMA space */
     uint32_t *pix_buf;      /* the same line, converted for the surface */
     int shown;              /* what the surface holds (SHOWN_* in .c) */
